@@ -1,0 +1,44 @@
+# The two commands that matter: `make run` and `make test`. Both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Rasa 3.6 needs Python 3.10: take pyenv's if it has one, else python3.10 from PATH.
+PY310 := $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 \
+	"$$(command -v python3.10)"; do [ -x "$$p" ] && { echo "$$p"; break; }; done)
+
+.PHONY: help install seed train run test lint eval bench clean
+
+help:
+	@echo "make run    start the assistant (installs, seeds and trains what is missing)"
+	@echo "make test   run every test (installs and trains what is missing)"
+	@echo "make install | seed | train | lint | clean"
+
+$(STAMP): requirements.txt constraints.txt
+	@test -n "$(PY310)" || { echo "Python 3.10 not found: install it (pyenv install 3.10.13)"; exit 1; }
+	@test -x $(PY) || $(PY310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==24.0
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	@touch $@
+
+install: $(STAMP)
+
+seed: install
+	$(PY) -m bot seed
+
+train: install
+	$(PY) -m bot train
+
+run: seed train
+	$(PY) -m bot run
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: train lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf runtime results tests/artifacts .pytest_cache

@@ -1,0 +1,1 @@
+"""Asistan: a Turkish customer-service assistant for online shops, built on Rasa."""

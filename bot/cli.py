@@ -1,0 +1,104 @@
+"""`python -m bot ...`: seed the demo shop, train the model, run the product."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from datetime import datetime
+from typing import List
+
+from bot.model import ensure_model
+from bot.services import product_services, rasa_environment, start_all, stop_all
+from bot.settings import Settings, get_settings
+from bot.store.db import get_database
+from bot.store.seed import seed
+
+
+def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
+    database = get_database()
+    if args.reset:
+        database.drop_schema()
+    elif not database.is_empty():
+        print("The store already has data; nothing to do (use --reset to rebuild it).")
+        return 0
+    today = datetime.now(settings.timezone).date()
+    count = seed(database, today, settings.timezone, progress=True)
+    print(f"Seeded the demo shop: {count} orders, dated relative to {today.isoformat()}.")
+    return 0
+
+
+def cmd_train(settings: Settings, _args: argparse.Namespace) -> int:
+    ensure_model(settings.model_dir)
+    return 0
+
+
+def _banner(settings: Settings) -> str:
+    rest = f"{settings.rasa_url}/webhooks/rest/webhook"
+    return f"""
+Asistan is running.
+  Chat over REST:
+    curl -s -X POST {rest} -H 'Content-Type: application/json' \\
+      -d '{{"sender": "demo", "message": "Merhaba, siparişim nerede?"}}'
+  Chat in this terminal (second shell):
+    .venv/bin/python -m bot chat
+  Rasa HTTP API token: runtime/rasa_token   Logs: {settings.runtime_dir}/logs/
+Press Ctrl-C to stop everything.
+"""
+
+
+def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
+    model = ensure_model(settings.model_dir)
+    services = product_services(settings, model)
+    env = rasa_environment(settings, os.environ)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print("Starting the action server and the Rasa server (about a minute)...")
+    start_all(services, env, settings.runtime_dir / "logs")
+    print(_banner(settings))
+    try:
+        while not stop.is_set():
+            for service in services:
+                if service.process is not None and service.process.poll() is not None:
+                    print(f"{service.name} stopped unexpectedly; see its log.")
+                    stop.set()
+            stop.wait(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("Stopping...")
+        stop_all(services)
+    return 0
+
+
+def cmd_chat(settings: Settings, _args: argparse.Namespace) -> int:
+    """A terminal chat against the running server's REST channel."""
+    import uuid
+
+    import requests
+
+    sender = f"terminal-{uuid.uuid4().hex[:8]}"
+    url = f"{settings.rasa_url}/webhooks/rest/webhook"
+    print("Type a message (Ctrl-D to quit).")
+    for line in sys.stdin if not sys.stdin.isatty() else iter(lambda: input("> "), None):
+        replies = requests.post(url, json={"sender": sender, "message": line}, timeout=30).json()
+        for reply in replies:
+            print("Asistan:", reply.get("text", ""))
+            for button in reply.get("buttons", []):
+                print(f"   [{button['title']}] -> {button['payload']}")
+    return 0
+
+
+def main(argv: List[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    seed_parser = commands.add_parser("seed", help="build the demo shop in an empty store")
+    seed_parser.add_argument("--reset", action="store_true", help="drop and rebuild the store")
+    commands.add_parser("train", help="train a model unless one matches the current data")
+    commands.add_parser("run", help="start the action server and the Rasa server")
+    commands.add_parser("chat", help="chat with the running assistant in this terminal")
+    args = parser.parse_args(argv)
+    handler = {"seed": cmd_seed, "train": cmd_train, "run": cmd_run, "chat": cmd_chat}
+    return handler[args.command](get_settings(), args)

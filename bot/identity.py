@@ -1,0 +1,84 @@
+"""Reading order numbers, e-mail addresses and phone numbers out of what shoppers type.
+
+Shoppers write "sipariş no: 10045821", "0532 111 22 33", "+90 (532) 1112233" or
+"AYSE.YILMAZ@EXAMPLE.COM"; all of these must reach the store in one canonical form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List
+
+ORDER_NUMBER = re.compile(r"(?<!\d)(1\d{7})(?!\d)")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# A Turkish number as people write it: "+90 532 111 22 33", "0(532) 111-2233", "5321112233".
+PHONE = re.compile(
+    r"(?<![\d+])(?:\+?90[\s-]?)?\(?0?[2-5]\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{2}[\s.-]?\d{2}(?!\d)"
+)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A verified-form contact: ``kind`` is "email" or "phone", ``value`` is canonical."""
+
+    kind: str
+    value: str
+
+
+def normalise_phone(text: str) -> str | None:
+    """Ten national digits (``5321112233``) for a Turkish number in any usual form."""
+    digits = re.sub(r"\D", "", text)
+    if len(digits) == 12 and digits.startswith("90"):
+        digits = digits[2:]
+    elif len(digits) == 11 and digits.startswith("0"):
+        digits = digits[1:]
+    if len(digits) == 10 and digits[0] in "2345":
+        return digits
+    return None
+
+
+def normalise_email(text: str) -> str:
+    return text.strip().lower()
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where an order number, e-mail or phone stands in a message, and its canonical value."""
+
+    entity: str
+    start: int
+    end: int
+    value: str
+
+
+def find_spans(text: str) -> List[Span]:
+    """Every order number, e-mail address and phone number in ``text``, left to right."""
+    spans = [Span("email", m.start(), m.end(), normalise_email(m.group(0)))
+             for m in EMAIL.finditer(text)]
+    taken = [(s.start, s.end) for s in spans]
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    for match in PHONE.finditer(text):
+        phone = normalise_phone(match.group(0))
+        if phone and free(match.start(), match.end()):
+            spans.append(Span("phone", match.start(), match.end(), phone))
+            taken.append((match.start(), match.end()))
+    for match in ORDER_NUMBER.finditer(text):
+        if free(match.start(1), match.end(1)):
+            spans.append(Span("order_id", match.start(1), match.end(1), match.group(1)))
+    return sorted(spans, key=lambda span: span.start)
+
+
+def parse_order_number(text: str | None) -> int | None:
+    """The first order number in ``text`` (not part of a phone number), or None."""
+    spans = find_spans(str(text)) if text else []
+    return next((int(s.value) for s in spans if s.entity == "order_id"), None)
+
+
+def parse_contact(text: str | None) -> Contact | None:
+    """The first e-mail address or phone number in ``text``, or None."""
+    spans = find_spans(str(text)) if text else []
+    return next((Contact(s.entity, s.value) for s in spans if s.entity != "order_id"), None)

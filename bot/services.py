@@ -1,0 +1,128 @@
+"""Starting the product's processes: the action server and the Rasa server.
+
+`python -m bot run` and the end-to-end tests start the very same commands, built here from
+one :class:`Settings`, so what the tests prove is what a shop runs.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Mapping, Sequence
+
+import requests
+from sqlalchemy.engine import make_url
+
+from bot.settings import PROJECT_ROOT, Settings
+
+
+def rasa_environment(settings: Settings, base: Mapping[str, str]) -> Dict[str, str]:
+    """The environment that ``endpoints.yml`` reads its ``${...}`` values from."""
+    env = dict(base)
+    env["ACTION_ENDPOINT_URL"] = settings.action_url
+    env["TRACKER_DATABASE_URL"] = settings.tracker_database_url
+    if settings.lock_store_url:
+        lock = make_url(settings.lock_store_url)
+        env.update(LOCK_STORE_TYPE="redis", LOCK_STORE_HOST=lock.host or "127.0.0.1",
+                   LOCK_STORE_PORT=str(lock.port or 6379), LOCK_STORE_DB=lock.database or "0")
+    else:
+        env.update(LOCK_STORE_TYPE="in_memory", LOCK_STORE_HOST="", LOCK_STORE_PORT="0",
+                   LOCK_STORE_DB="0")
+    # Children (action server, console) must see the same runtime folder and token.
+    env["ASISTAN_RUNTIME_DIR"] = str(settings.runtime_dir)
+    env["RASA_TOKEN"] = settings.rasa_token
+    env["DATABASE_URL"] = settings.database_url
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env
+
+
+def action_server_command(settings: Settings) -> List[str]:
+    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+            "--port", str(settings.action_port), "--logging-level", settings.log_level]
+
+
+def rasa_server_command(settings: Settings, model: Path) -> List[str]:
+    return [
+        sys.executable, "-m", "rasa", "run",
+        "--model", str(model),
+        "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
+        "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+        "--interface", settings.host,
+        "--port", str(settings.rasa_port),
+        "--enable-api", "--auth-token", settings.rasa_token,
+        "--cors", "*",
+        "--log-file", str(settings.runtime_dir / "rasa.log"),
+    ]
+
+
+@dataclass
+class Service:
+    """A child process and the URL that tells when it is ready."""
+
+    name: str
+    command: Sequence[str]
+    ready_url: str
+    process: subprocess.Popen | None = None
+
+    def start(self, env: Mapping[str, str], log_dir: Path) -> None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log = (log_dir / f"{self.name}.out").open("ab")
+        self.process = subprocess.Popen(
+            list(self.command), cwd=PROJECT_ROOT, env=dict(env), stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with code {self.process.returncode}")
+            try:
+                if requests.get(self.ready_url, timeout=2).status_code < 500:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"{self.name} not ready after {timeout:.0f}s: {self.ready_url}")
+
+    def stop(self, timeout: float = 15) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def product_services(settings: Settings, model: Path) -> List[Service]:
+    """Every process of the product, in start order."""
+    base = f"http://{settings.host}"
+    return [
+        Service("actions", action_server_command(settings),
+                f"{base}:{settings.action_port}/health"),
+        Service("rasa", rasa_server_command(settings, model),
+                f"{base}:{settings.rasa_port}/status?token={settings.rasa_token}"),
+    ]
+
+
+def start_all(services: Sequence[Service], env: Mapping[str, str], log_dir: Path,
+              timeout: float = 180) -> None:
+    """Start services in order, each ready before the next; stop all on any failure."""
+    try:
+        for service in services:
+            service.start(env, log_dir)
+            service.wait_ready(timeout)
+    except BaseException:
+        stop_all(services)
+        raise
+
+
+def stop_all(services: Sequence[Service]) -> None:
+    for service in reversed(services):
+        service.stop()

@@ -1,0 +1,85 @@
+"""Engine and units of work.
+
+One :class:`Database` per process and URL; every caller works inside
+:meth:`Database.unit_of_work`, which commits on success and rolls back on error, so a failure
+never leaves half-written rows and no session outlives the request that opened it.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any, Dict, Iterator
+
+from sqlalchemy import create_engine, event, func, inspect, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import get_settings
+from bot.store.models import Base, Customer
+
+
+def _engine_options(url: str) -> Dict[str, Any]:
+    """Options that make each backend answer quickly and safely under concurrent use."""
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        # The action server answers from worker threads; SQLite's own locking keeps it safe.
+        return {"connect_args": {"check_same_thread": False, "timeout": 15}}
+    if backend == "postgresql":
+        # A database that is down must fail fast so the shopper gets an answer, not silence.
+        return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 3}}
+    return {"pool_pre_ping": True}
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+class Database:
+    """An engine plus its session factory, for one database URL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url, future=True, **_engine_options(url))
+        if self.engine.dialect.name == "sqlite":
+            database = make_url(url).database
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            event.listen(self.engine, "connect", _tune_sqlite)
+        self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session inside one transaction: committed on success, rolled back on error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def create_schema(self) -> None:
+        Base.metadata.create_all(self.engine)
+
+    def drop_schema(self) -> None:
+        Base.metadata.drop_all(self.engine)
+
+    def is_empty(self) -> bool:
+        """True when the schema is missing or holds no customers (nothing seeded yet)."""
+        if not inspect(self.engine).has_table(Customer.__tablename__):
+            return True
+        with self.unit_of_work() as session:
+            return session.execute(select(func.count(Customer.id))).scalar_one() == 0
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@cache
+def database_for(url: str) -> Database:
+    return Database(url)
+
+
+def get_database() -> Database:
+    """The database named by this process's settings."""
+    return database_for(get_settings().database_url)

@@ -1,0 +1,246 @@
+"""The store's tables (SQLAlchemy 1.4, declarative, used in 2.0 style).
+
+Order numbers are the orders' primary keys: shoppers read them off their e-mails, so they are
+8-digit numbers chosen by the shop, not database counters. Money is :class:`Money` (exact
+kuruş); moments are timezone-naive UTC, days are plain dates in the shop's timezone.
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from typing import Any, Optional
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+KURUS = Decimal("0.01")
+
+
+class Money(TypeDecorator):
+    """Turkish lira as an exact ``Decimal``, stored as whole kuruş.
+
+    SQLite has no decimal type and would round through floats; integers are exact everywhere.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Optional[int]:
+        return None if value is None else int((Decimal(str(value)) * 100).to_integral_value())
+
+    def process_result_value(self, value: Any, dialect: Any) -> Optional[Decimal]:
+        return None if value is None else (Decimal(value) / 100).quantize(KURUS)
+
+
+MONEY = Money()
+
+
+class OrderStatus(str, enum.Enum):
+    """Where an order is in its life. "Late" is not a status: it is derived from the estimate."""
+
+    PREPARING = "preparing"
+    SHIPPED = "shipped"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"
+
+
+class ReturnStatus(str, enum.Enum):
+    AWAITING_DROPOFF = "awaiting_dropoff"
+    IN_TRANSIT = "in_transit"
+    RECEIVED = "received"
+    INSPECTED = "inspected"
+    REFUNDED = "refunded"
+    REJECTED = "rejected"
+
+
+class RefundStatus(str, enum.Enum):
+    PENDING = "pending"
+    PAID = "paid"
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id = Column(Integer, primary_key=True)
+    full_name = Column(String(120), nullable=False)
+    email = Column(String(254), nullable=False, unique=True)
+    # Ten national digits without the leading 0 or +90, as `identity.normalise_phone` makes them.
+    phone = Column(String(10), nullable=False, index=True)
+    city = Column(String(60), nullable=False)
+    created_at = Column(DateTime, nullable=False)
+
+    orders = relationship("Order", back_populates="customer")
+
+
+class Category(Base):
+    __tablename__ = "categories"
+
+    slug = Column(String(40), primary_key=True)
+    name = Column(String(80), nullable=False)
+    returnable = Column(Boolean, nullable=False, default=True)
+    # Comma-separated words shoppers use for the category ("kulaklık,hoparlör").
+    keywords = Column(Text, nullable=False, default="")
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id = Column(Integer, primary_key=True)
+    sku = Column(String(20), nullable=False, unique=True)
+    name = Column(String(160), nullable=False)
+    category_slug = Column(ForeignKey("categories.slug"), nullable=False, index=True)
+    brand = Column(String(60), nullable=False)
+    price = Column(MONEY, nullable=False)
+    stock = Column(Integer, nullable=False)
+    rating = Column(Float, nullable=False)
+    rating_count = Column(Integer, nullable=False)
+    tags = Column(Text, nullable=False, default="")
+
+    category = relationship("Category")
+
+
+class Order(Base):
+    __tablename__ = "orders"
+
+    id = Column(BigInteger, primary_key=True, autoincrement=False)
+    customer_id = Column(ForeignKey("customers.id"), nullable=False)
+    status = Column(String(20), nullable=False)
+    placed_at = Column(DateTime, nullable=False)
+    subtotal = Column(MONEY, nullable=False)
+    shipping_fee = Column(MONEY, nullable=False)
+    total = Column(MONEY, nullable=False)
+    payment_method = Column(String(30), nullable=False)
+    shipping_address = Column(Text, nullable=False)
+    cancelled_at = Column(DateTime)
+
+    customer = relationship("Customer", back_populates="orders")
+    lines = relationship("OrderLine", back_populates="order", order_by="OrderLine.id")
+    shipment = relationship("Shipment", back_populates="order", uselist=False)
+    returns = relationship("Return", back_populates="order", order_by="Return.id")
+
+    __table_args__ = (Index("ix_orders_customer_placed", "customer_id", "placed_at"),)
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+
+    id = Column(Integer, primary_key=True)
+    order_id = Column(ForeignKey("orders.id"), nullable=False, index=True)
+    product_id = Column(ForeignKey("products.id"), nullable=False, index=True)
+    quantity = Column(Integer, nullable=False)
+    unit_price = Column(MONEY, nullable=False)
+
+    order = relationship("Order", back_populates="lines")
+    product = relationship("Product")
+
+
+class Shipment(Base):
+    __tablename__ = "shipments"
+
+    id = Column(Integer, primary_key=True)
+    order_id = Column(ForeignKey("orders.id"), nullable=False, unique=True)
+    carrier = Column(String(40), nullable=False)
+    tracking_number = Column(String(30), nullable=False, unique=True)
+    shipped_at = Column(DateTime)
+    # The promised day, when the carrier gave one; None means nobody may promise a day.
+    estimated_delivery = Column(Date)
+    delivered_at = Column(DateTime)
+
+    order = relationship("Order", back_populates="shipment")
+    events = relationship(
+        "ShipmentEvent", back_populates="shipment", order_by="ShipmentEvent.occurred_at"
+    )
+
+
+class ShipmentEvent(Base):
+    __tablename__ = "shipment_events"
+
+    id = Column(Integer, primary_key=True)
+    shipment_id = Column(ForeignKey("shipments.id"), nullable=False, index=True)
+    occurred_at = Column(DateTime, nullable=False)
+    code = Column(String(40), nullable=False)
+    description = Column(String(200), nullable=False)
+    location = Column(String(120))
+
+    shipment = relationship("Shipment", back_populates="events")
+
+
+class Return(Base):
+    __tablename__ = "returns"
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(20), nullable=False, unique=True)
+    order_id = Column(ForeignKey("orders.id"), nullable=False, index=True)
+    reason = Column(String(40), nullable=False)
+    status = Column(String(20), nullable=False)
+    priority = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime, nullable=False)
+    updated_at = Column(DateTime, nullable=False)
+
+    order = relationship("Order", back_populates="returns")
+    lines = relationship("ReturnLine", back_populates="return_", order_by="ReturnLine.id")
+    refund = relationship("Refund", back_populates="return_", uselist=False)
+
+
+class ReturnLine(Base):
+    __tablename__ = "return_lines"
+
+    id = Column(Integer, primary_key=True)
+    return_id = Column(ForeignKey("returns.id"), nullable=False, index=True)
+    order_line_id = Column(ForeignKey("order_lines.id"), nullable=False, index=True)
+    quantity = Column(Integer, nullable=False)
+
+    return_ = relationship("Return", back_populates="lines")
+    order_line = relationship("OrderLine")
+
+
+class Refund(Base):
+    __tablename__ = "refunds"
+
+    id = Column(Integer, primary_key=True)
+    return_id = Column(ForeignKey("returns.id"), nullable=False, unique=True)
+    amount = Column(MONEY, nullable=False)
+    status = Column(String(20), nullable=False)
+    promised_date = Column(Date, nullable=False)
+    paid_at = Column(DateTime)
+
+    return_ = relationship("Return", back_populates="refund")
+
+
+class Coupon(Base):
+    __tablename__ = "coupons"
+
+    code = Column(String(30), primary_key=True)
+    description = Column(String(200), nullable=False)
+    percent_off = Column(Integer)
+    amount_off = Column(MONEY)
+    min_order_total = Column(MONEY, nullable=False, default=0)
+    valid_until = Column(Date, nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+
+
+class Policy(Base):
+    """One shop policy value, JSON-encoded so numbers and tables keep their types."""
+
+    __tablename__ = "policies"
+
+    key = Column(String(60), primary_key=True)
+    value = Column(Text, nullable=False)

@@ -1,0 +1,79 @@
+"""Helpers to run actions on real `rasa_sdk` trackers against the seeded store."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.settings import PROJECT_ROOT
+
+DOMAIN: Dict[str, Any] = yaml.safe_load(Path(PROJECT_ROOT / "domain.yml").read_text("utf-8"))
+
+
+def initial_slots() -> Dict[str, Any]:
+    slots: Dict[str, Any] = {}
+    for name, spec in DOMAIN["slots"].items():
+        slots[name] = spec.get("initial_value")
+    slots["requested_slot"] = None
+    return slots
+
+
+def make_tracker(
+    slots: Optional[Dict[str, Any]] = None,
+    new_slots: Optional[Dict[str, Any]] = None,
+    text: str = "",
+    intent: str = "inform",
+    active_loop: Optional[str] = None,
+    response_selector: Optional[Dict[str, Any]] = None,
+    history: Optional[List[Dict[str, Any]]] = None,
+) -> Tracker:
+    """A tracker whose last user message set ``new_slots`` (what forms validate)."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": []}
+    if response_selector is not None:
+        latest["response_selector"] = response_selector
+    events = list(history or [])
+    events.append({"event": "user", "text": text, "parse_data": latest})
+    events += [{"event": "slot", "name": k, "value": v} for k, v in (new_slots or {}).items()]
+    return Tracker(
+        sender_id="test-shopper",
+        slots={**initial_slots(), **(slots or {}), **(new_slots or {})},
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+class Run:
+    """The result of one action run: its events and what the bot said."""
+
+    def __init__(self, events: List[Dict[str, Any]], dispatcher: Any) -> None:
+        self.events = events
+        self.messages = dispatcher.messages
+
+    @property
+    def responses(self) -> List[str]:
+        return [m.get("response") for m in self.messages]
+
+    def slots(self) -> Dict[str, Any]:
+        return {e["name"]: e["value"] for e in self.events if e.get("event") == "slot"}
+
+
+def run_action(action: Any, tracker: Tracker) -> Run:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    return Run(events, dispatcher)
+
+
+@pytest.fixture(autouse=True)
+def _store(seeded_database):
+    """Every action test talks to the seeded store."""
+    return seeded_database

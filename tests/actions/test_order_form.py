@@ -1,0 +1,124 @@
+"""The ownership check: order number plus the order's e-mail or phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.orders import ValidateOrderForm
+from tests.actions.conftest import DOMAIN, Run, initial_slots, make_tracker, run_action
+
+FORM = "order_form"
+AYSE = "ayse.yilmaz@example.com"
+
+
+class FormRun(Run):
+    """A validation run plus what the form asks next, as Rasa's FormAction would decide."""
+
+    def __init__(self, run: Run, before: dict) -> None:
+        super().__init__(run.events, run)
+        self.before = before
+
+    def asks(self):
+        slots = self.slots()
+        if "requested_slot" in slots:  # the validation action chose
+            return slots["requested_slot"]
+        state = {**self.before, **slots}
+        return next((s for s in DOMAIN["forms"][FORM]["required_slots"] if state.get(s) is None),
+                    None)
+
+
+def validate(slots=None, **new_slots) -> FormRun:
+    tracker = make_tracker(slots=slots, new_slots=new_slots, active_loop=FORM)
+    before = {**initial_slots(), **(slots or {}), **new_slots}
+    return FormRun(run_action(ValidateOrderForm(), tracker), before)
+
+
+def test_order_number_then_email_verifies() -> None:
+    asked = validate(order_id="10045821")
+    assert asked.slots()["order_id"] == "10045821"
+    assert asked.asks() == "contact"
+    done = validate(slots={"order_id": "10045821"}, contact="AYSE.Yilmaz@Example.com ")
+    slots = done.slots()
+    assert slots["verified_customer_id"] is not None
+    assert slots["contact"] == AYSE
+    assert done.asks() is None
+    assert done.responses == []
+
+
+@pytest.mark.parametrize("phone", ["0532 111 22 33", "+90 532 111 2233", "5321112233"])
+def test_phone_in_any_form_verifies(phone: str) -> None:
+    done = validate(slots={"order_id": "10045821"}, contact=f"numaram {phone}")
+    assert done.slots()["verified_customer_id"] is not None
+
+
+def test_both_in_one_message_verifies() -> None:
+    done = validate(order_id="10045822", contact=AYSE)
+    assert done.slots()["verified_customer_id"] is not None
+    assert done.asks() is None
+
+
+def test_contact_first_is_kept_until_the_number_comes() -> None:
+    first = validate(contact=AYSE)
+    assert first.slots()["contact"] == AYSE and first.asks() == "order_id"
+    done = validate(slots={"contact": AYSE}, order_id="no 10045821")
+    assert done.slots()["verified_customer_id"] is not None
+
+
+def test_unknown_order_and_wrong_email_get_the_same_answer() -> None:
+    unknown = validate(slots={"order_id": "19999999"}, contact=AYSE)
+    wrong = validate(slots={"order_id": "10045821"}, contact="mehmet.demir@example.com")
+    assert unknown.responses == wrong.responses == ["utter_verification_failed"]
+    for run in (unknown, wrong):
+        slots = run.slots()
+        assert slots["order_id"] is None and slots["contact"] is None
+        assert slots["verification_failures"] == 1
+        assert run.asks() == "order_id"
+        assert "verified_customer_id" not in slots
+
+
+def test_third_failure_locks_and_ends_the_form() -> None:
+    second = validate(slots={"order_id": "10045821", "verification_failures": 1.0},
+                      contact="yanlis@example.com")
+    assert second.slots()["verification_failures"] == 2
+    assert second.responses == ["utter_verification_failed"]
+    third = validate(slots={"order_id": "10045821", "verification_failures": 2.0},
+                     contact="yanlis@example.com")
+    slots = third.slots()
+    assert slots["verification_locked"] is True
+    assert third.asks() is None
+    assert third.responses == []  # action_order_status explains and offers a human
+
+
+def test_a_locked_conversation_asks_nothing() -> None:
+    run = validate(slots={"verification_locked": True, "verification_failures": 3.0},
+                   order_id="10045821")
+    assert run.asks() is None
+
+
+def test_a_verified_shopper_is_not_asked_again() -> None:
+    first = validate(slots={"order_id": "10045821"}, contact=AYSE)
+    customer = first.slots()["verified_customer_id"]
+    again = validate(slots={"verified_customer_id": customer}, order_id="10045822")
+    assert again.slots()["order_id"] == "10045822"
+    assert again.asks() is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "x" * 5000, "1' OR '1'='1'; DROP TABLE orders; --", "😡📦🙏", "1004582", "123456789"],
+)
+def test_bad_order_numbers_are_refused_politely(text: str) -> None:
+    run = validate(order_id=text)
+    assert run.responses == ["utter_invalid_order_id"]
+    assert run.slots()["order_id"] is None
+    assert run.asks() == "order_id"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "ayse@", "x" * 5000, "' OR 1=1 --", "🙂🙂", "0532 111"],
+)
+def test_bad_contacts_are_refused_politely(text: str) -> None:
+    run = validate(slots={"order_id": "10045821"}, contact=text)
+    assert run.responses == ["utter_invalid_contact"]
+    assert run.slots()["contact"] is None
+    assert "verification_failures" not in run.slots()

@@ -1,0 +1,82 @@
+"""Shared fixtures: a seeded store in a temporary folder, and PostgreSQL when it runs here.
+
+The process-wide settings point at a temporary runtime folder before anything imports them,
+so no test touches the developer's own `runtime/` data.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+_RUNTIME = Path(tempfile.mkdtemp(prefix="asistan-test-"))
+os.environ["ASISTAN_RUNTIME_DIR"] = str(_RUNTIME)
+os.environ["DATABASE_URL"] = f"sqlite:///{_RUNTIME / 'store.db'}"
+os.environ["TRACKER_DATABASE_URL"] = f"sqlite:///{_RUNTIME / 'tracker.db'}"
+os.environ.pop("LOCK_STORE_URL", None)
+
+from bot.settings import get_settings  # noqa: E402
+from bot.store.db import Database, get_database  # noqa: E402
+from bot.store.seed import seed  # noqa: E402
+
+POSTGRES_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+
+
+def shop_today() -> date:
+    return datetime.now(get_settings().timezone).date()
+
+
+@pytest.fixture(scope="session")
+def seeded_database() -> Database:
+    """The process's own store (what actions use), seeded once for the whole run."""
+    database = get_database()
+    if database.is_empty():
+        seed(database, shop_today(), get_settings().timezone)
+    return database
+
+
+@pytest.fixture()
+def fresh_sqlite(tmp_path: Path) -> Iterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'store.db'}")
+    yield database
+    database.dispose()
+
+
+def _postgres_admin():
+    from sqlalchemy import create_engine
+
+    return create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT",
+                         connect_args={"connect_timeout": 3})
+
+
+@pytest.fixture()
+def fresh_postgres() -> Iterator[Database]:
+    """A new, empty PostgreSQL database, dropped afterwards; skipped if no server answers."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    admin = _postgres_admin()
+    name = f"asistan_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        pytest.skip(f"PostgreSQL on 127.0.0.1:5432 is not reachable: {error.orig}")
+    database = Database(f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}")
+    yield database
+    database.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_database(request: pytest.FixtureRequest) -> Database:
+    """An empty database of each supported kind."""
+    return request.getfixturevalue(f"fresh_{'postgres' if request.param == 'postgresql' else 'sqlite'}")

@@ -1,0 +1,84 @@
+"""The demo shop: complete, realistic and the same every time."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, inspect, select
+
+from bot.store.db import Database
+from bot.store.models import (
+    Base,
+    Category,
+    Customer,
+    Order,
+    OrderStatus,
+    Product,
+    Refund,
+    Return,
+    Shipment,
+)
+from bot.store.seed import seed
+
+TZ = ZoneInfo("Europe/Istanbul")
+DAY = date(2026, 11, 22)
+
+
+def _dump(database: Database) -> dict:
+    """Every row of every table, in primary-key order."""
+    rows = {}
+    with database.engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            query = select(table).order_by(*table.primary_key.columns)
+            rows[table.name] = [tuple(row) for row in connection.execute(query)]
+    return rows
+
+
+def test_seed_fills_every_state(any_database: Database) -> None:
+    assert any_database.is_empty()
+    assert seed(any_database, DAY, TZ) == 300
+    assert not any_database.is_empty()
+    with any_database.unit_of_work() as session:
+        count = lambda model: session.execute(select(func.count()).select_from(model)).scalar()  # noqa: E731
+        assert count(Category) == 8
+        assert count(Product) >= 150
+        assert count(Customer) == 40
+        assert count(Order) == 300
+        statuses = set(session.execute(select(Order.status).distinct()).scalars())
+        assert statuses == {status.value for status in OrderStatus}
+        late = session.execute(
+            select(func.count()).select_from(Shipment).join(Order)
+            .where(Order.status == OrderStatus.SHIPPED.value, Shipment.estimated_delivery < DAY)
+        ).scalar()
+        assert late >= 5
+        assert count(Return) > 10 and count(Refund) > 10
+        empty_categories = session.execute(
+            select(Category.slug).where(~Category.slug.in_(select(Product.category_slug)))
+        ).all()
+        assert empty_categories == []
+
+
+def test_seed_is_deterministic(tmp_path) -> None:
+    first, second = (Database(f"sqlite:///{tmp_path / name}") for name in ("a.db", "b.db"))
+    seed(first, DAY, TZ)
+    seed(second, DAY, TZ)
+    assert _dump(first) == _dump(second)
+
+
+def test_lookups_are_indexed(fresh_sqlite: Database) -> None:
+    fresh_sqlite.create_schema()
+    inspector = inspect(fresh_sqlite.engine)
+
+    def indexed(table: str) -> set:
+        columns = {tuple(i["column_names"]) for i in inspector.get_indexes(table)}
+        columns |= {tuple(c["column_names"]) for c in inspector.get_unique_constraints(table)}
+        return columns
+
+    assert ("customer_id", "placed_at") in indexed("orders")
+    assert ("phone",) in indexed("customers")
+    assert ("email",) in indexed("customers")
+    assert ("order_id",) in indexed("shipments")
+    assert ("shipment_id",) in indexed("shipment_events")
+    assert ("order_id",) in indexed("order_lines")
+    assert ("category_slug",) in indexed("products")

@@ -1,0 +1,47 @@
+"""Reading order numbers, e-mails and phones out of what shoppers type; masking them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.identity import Contact, find_spans, parse_contact, parse_order_number
+from bot.privacy import mask_email, mask_phone, mask_text
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("10045821", 10045821), ("sipariş no: 10045821!", 10045821), ("#10045821", 10045821),
+     ("1004582", None), ("100458211", None), ("05321004582", None), ("", None), (None, None),
+     ("tel 0532 111 22 33 sipariş 10045822", 10045822)],
+)
+def test_order_numbers(text, number) -> None:
+    assert parse_order_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "contact"),
+    [("AYSE.Yilmaz@Example.COM", Contact("email", "ayse.yilmaz@example.com")),
+     ("0532 111 22 33", Contact("phone", "5321112233")),
+     ("+90 (532) 111-22-33", Contact("phone", "5321112233")),
+     ("905321112233", Contact("phone", "5321112233")),
+     ("numaram 05321112233 lütfen", Contact("phone", "5321112233")),
+     ("0216 555 44 33", Contact("phone", "2165554433")),
+     ("0532 111", None), ("ayse@", None), ("10045821", None), ("😊", None)],
+)
+def test_contacts(text, contact) -> None:
+    assert parse_contact(text) == contact
+
+
+def test_spans_keep_offsets_and_do_not_overlap() -> None:
+    text = "10045821 nolu sipariş, mail ali@x.com tel 0532 111 22 33"
+    spans = find_spans(text)
+    assert [s.entity for s in spans] == ["order_id", "email", "phone"]
+    assert [text[s.start:s.end] for s in spans] == ["10045821", "ali@x.com", "0532 111 22 33"]
+
+
+def test_masking() -> None:
+    assert mask_email("ayse.yilmaz@example.com") == "a***@example.com"
+    assert mask_phone("5321112233") == "*** *** ** 33"
+    masked = mask_text("mail ayse@example.com tel 0532 111 22 33 kart 4111 1111 1111 1234")
+    assert "ayse@" not in masked and "111 22" not in masked and "4111 1111" not in masked
+    assert masked.endswith("1234")
