@@ -33,7 +33,11 @@ def _bot_fell_back_on(tracker: Tracker, user_event: Dict[str, Any]) -> bool:
 
 
 class ActionFallback(Action):
-    """First miss: ask to rephrase with suggestions. Second miss in a row: offer a human."""
+    """First miss: say what the bot can do and ask to rephrase. Second in a row: offer a human.
+
+    A miss is a message the NLU was unsure of, or one outside what a shop can help with
+    (gibberish included); both kinds count toward "in a row".
+    """
 
     def name(self) -> str:
         return FALLBACK_ACTION
@@ -44,6 +48,8 @@ class ActionFallback(Action):
         previous = _previous_user_turn(tracker)
         if previous is not None and _bot_fell_back_on(tracker, previous):
             dispatcher.utter_message(response="utter_fallback_offer_help")
+        elif tracker.get_intent_of_latest_message() == "out_of_scope":
+            dispatcher.utter_message(response="utter_out_of_scope")
         else:
             dispatcher.utter_message(response="utter_ask_rephrase")
         # Forget the misunderstood message so it does not steer the next prediction.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import sys
 import threading
 from datetime import datetime
 from typing import List
@@ -82,9 +81,19 @@ def cmd_chat(settings: Settings, _args: argparse.Namespace) -> int:
     sender = f"terminal-{uuid.uuid4().hex[:8]}"
     url = f"{settings.rasa_url}/webhooks/rest/webhook"
     print("Type a message (Ctrl-D to quit).")
-    for line in sys.stdin if not sys.stdin.isatty() else iter(lambda: input("> "), None):
-        replies = requests.post(url, json={"sender": sender, "message": line}, timeout=30).json()
-        for reply in replies:
+    while True:
+        try:
+            line = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        try:
+            replies = requests.post(url, json={"sender": sender, "message": line}, timeout=60)
+            replies.raise_for_status()
+        except requests.RequestException as error:
+            print(f"(the assistant is not reachable at {url}: {error})")
+            continue
+        for reply in replies.json():
             print("Asistan:", reply.get("text", ""))
             for button in reply.get("buttons", []):
                 print(f"   [{button['title']}] -> {button['payload']}")

@@ -36,13 +36,16 @@ def rasa_environment(settings: Settings, base: Mapping[str, str]) -> Dict[str, s
     env["ASISTAN_RUNTIME_DIR"] = str(settings.runtime_dir)
     env["RASA_TOKEN"] = settings.rasa_token
     env["DATABASE_URL"] = settings.database_url
+    # The action server has no authentication: it listens only where the settings say.
+    env["SANIC_HOST"] = settings.host
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return env
 
 
 def action_server_command(settings: Settings) -> List[str]:
     return [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-            "--port", str(settings.action_port), "--logging-level", settings.log_level]
+            "--port", str(settings.action_port),
+            "--log-file", str(settings.runtime_dir / "actions.log")]
 
 
 def rasa_server_command(settings: Settings, model: Path) -> List[str]:
@@ -80,7 +83,8 @@ class Service:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with code {self.process.returncode}")
+                raise RuntimeError(f"{self.name} exited with code {self.process.returncode}:\n"
+                                   + self.log_tail())
             try:
                 if requests.get(self.ready_url, timeout=2).status_code < 500:
                     return
@@ -88,6 +92,11 @@ class Service:
                 pass
             time.sleep(0.5)
         raise TimeoutError(f"{self.name} not ready after {timeout:.0f}s: {self.ready_url}")
+
+    def log_tail(self, lines: int = 30) -> str:
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text("utf-8", "replace").splitlines()[-lines:])
 
     def stop(self, timeout: float = 15) -> None:
         if self.process is None or self.process.poll() is not None:

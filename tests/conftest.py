@@ -79,4 +79,5 @@ def fresh_postgres() -> Iterator[Database]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_database(request: pytest.FixtureRequest) -> Database:
     """An empty database of each supported kind."""
-    return request.getfixturevalue(f"fresh_{'postgres' if request.param == 'postgresql' else 'sqlite'}")
+    fixture = "fresh_postgres" if request.param == "postgresql" else "fresh_sqlite"
+    return request.getfixturevalue(fixture)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -41,10 +41,10 @@ class Money(TypeDecorator):
     impl = BigInteger
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: Any) -> Optional[int]:
+    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
         return None if value is None else int((Decimal(str(value)) * 100).to_integral_value())
 
-    def process_result_value(self, value: Any, dialect: Any) -> Optional[Decimal]:
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
         return None if value is None else (Decimal(value) / 100).quantize(KURUS)
 
 

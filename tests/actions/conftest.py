@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import pytest
 import yaml
@@ -25,13 +25,13 @@ def initial_slots() -> Dict[str, Any]:
 
 
 def make_tracker(
-    slots: Optional[Dict[str, Any]] = None,
-    new_slots: Optional[Dict[str, Any]] = None,
+    slots: Dict[str, Any] | None = None,
+    new_slots: Dict[str, Any] | None = None,
     text: str = "",
     intent: str = "inform",
-    active_loop: Optional[str] = None,
-    response_selector: Optional[Dict[str, Any]] = None,
-    history: Optional[List[Dict[str, Any]]] = None,
+    active_loop: str | None = None,
+    response_selector: Dict[str, Any] | None = None,
+    history: List[Dict[str, Any]] | None = None,
 ) -> Tracker:
     """A tracker whose last user message set ``new_slots`` (what forms validate)."""
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": []}

@@ -105,7 +105,8 @@ def test_a_verified_shopper_is_not_asked_again() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "x" * 5000, "1' OR '1'='1'; DROP TABLE orders; --", "😡📦🙏", "1004582", "123456789"],
+    ["", "   ", "x" * 5000, "1' OR '1'='1'; DROP TABLE orders; --", "😡📦🙏", "1004582",
+     "123456789"],
 )
 def test_bad_order_numbers_are_refused_politely(text: str) -> None:
     run = validate(order_id=text)

@@ -25,6 +25,15 @@ def test_first_miss_asks_to_rephrase_second_offers_a_human() -> None:
     assert second.responses == ["utter_fallback_offer_help"]
 
 
+def test_out_of_scope_says_what_the_bot_does_then_offers_a_human() -> None:
+    first = run_action(ActionFallback(), make_tracker(text="hava nasıl", intent="out_of_scope"))
+    assert first.responses == ["utter_out_of_scope"]
+    history = _turn("hava nasıl", "out_of_scope", "action_fallback")
+    second = run_action(ActionFallback(), make_tracker(text="dolar kaç", intent="out_of_scope",
+                                                       history=history))
+    assert second.responses == ["utter_fallback_offer_help"]
+
+
 def test_a_miss_after_an_understood_turn_starts_over() -> None:
     history = _turn("asdf", "nlu_fallback", "action_fallback") + _turn(
         "merhaba", "greet", "utter_greet")

@@ -45,7 +45,8 @@ def test_unknown_order_and_wrong_contact_look_the_same(shop: Database) -> None:
     with shop.unit_of_work() as session:
         assert orders.find_order_for_contact(session, 10045821, MEHMET_EMAIL) is None
         assert orders.find_order_for_contact(session, 19999999, AYSE_EMAIL) is None
-        assert orders.find_order_for_contact(session, 10045821, Contact("phone", "5000000000")) is None
+        stranger = Contact("phone", "5000000000")
+        assert orders.find_order_for_contact(session, 10045821, stranger) is None
 
 
 def test_late_order_is_late_and_keeps_its_promised_day(shop: Database) -> None:

@@ -1,0 +1,73 @@
+"""A whole Turkish conversation over the REST channel, against the real processes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import List
+
+import pytest
+import requests
+
+from bot.settings import Settings
+
+pytestmark = pytest.mark.e2e
+
+
+class Shopper:
+    def __init__(self, settings: Settings) -> None:
+        self.url = f"{settings.rasa_url}/webhooks/rest/webhook"
+        self.sender = f"e2e-{uuid.uuid4().hex[:8]}"
+
+    def says(self, text: str) -> str:
+        response = requests.post(self.url, json={"sender": self.sender, "message": text},
+                                 timeout=60)
+        response.raise_for_status()
+        replies: List[dict] = response.json()
+        assert replies, f"no answer to {text!r}"
+        return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def test_track_an_order_with_a_mistake_on_the_way(product: Settings) -> None:
+    shopper = Shopper(product)
+    assert "Asistan" in shopper.says("Merhaba")
+    assert "Sipariş numaranızı" in shopper.says("siparişim nerde kaldı acaba")
+    assert "e-posta" in shopper.says("10045821")
+    failed = shopper.says("yanlis.adres@example.com")
+    assert "eşleşen bir sipariş bulamadım" in failed
+    assert "Sipariş numaranızı" in failed
+    assert "e-posta" in shopper.says("10045821")
+    status = shopper.says("ayse.yilmaz@example.com")
+    assert "10045821 numaralı siparişiniz" in status
+    assert "Takip numarası" in status and "Tahmini teslimat" in status
+    # Verified once: the next order is answered without asking again, lateness first.
+    late = shopper.says("peki 10045823 nolu siparişim nerede")
+    assert "10045823 numaralı siparişiniz" in late
+    assert "özür dileriz" in late
+    assert "Rica ederim" in shopper.says("çok teşekkürler")
+
+
+def test_three_failed_checks_end_with_a_human(product: Settings) -> None:
+    shopper = Shopper(product)
+    shopper.says("kargom nerede")
+    for attempt in range(3):
+        shopper.says("10045821")
+        answer = shopper.says(f"deneme{attempt}@example.com")
+    assert "daha fazla deneyemiyorum" in answer
+    assert "0850 123 45 67" in answer
+    again = shopper.says("siparişim nerede")
+    assert "daha fazla deneyemiyorum" in again
+
+
+def test_gibberish_twice_offers_a_human(product: Settings) -> None:
+    shopper = Shopper(product)
+    first = shopper.says("qwxz vbnm plkj")
+    assert "anlayamadım" in first or "yardımcı olamıyorum" in first
+    assert "temsilci" in shopper.says("zzkx qqpw ffjd")
+    assert "Asistan" in shopper.says("merhaba")  # understood again: the count starts over
+
+
+def test_http_api_requires_the_token(product: Settings) -> None:
+    tracker = f"{product.rasa_url}/conversations/someone/tracker"
+    assert requests.get(tracker, timeout=10).status_code == 401
+    assert requests.get(tracker, params={"token": "wrong"}, timeout=10).status_code == 401
+    assert requests.get(tracker, params={"token": product.rasa_token}, timeout=10).ok
