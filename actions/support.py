@@ -48,7 +48,7 @@ class ActionFallback(Action):
         previous = _previous_user_turn(tracker)
         if previous is not None and _bot_fell_back_on(tracker, previous):
             dispatcher.utter_message(response="utter_fallback_offer_help")
-        elif tracker.get_intent_of_latest_message() == "out_of_scope":
+        elif tracker.latest_message.get("intent", {}).get("name") == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
         else:
             dispatcher.utter_message(response="utter_ask_rephrase")
