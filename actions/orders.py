@@ -1,10 +1,4 @@
-"""Order tracking: the ownership check (a form) and the status report.
-
-The form asks for the order number, then for the order's e-mail or phone, and checks them
-together against the store, so an unknown order and a wrong contact get the same answer.
-A shopper verified once in a conversation is not asked again; after too many failed
-checks the bot stops trying and points to a human.
-"""
+"""Order tracking: the status report of a verified order (see :mod:`actions.verification`)."""
 
 from __future__ import annotations
 
@@ -13,15 +7,15 @@ from datetime import date
 from typing import Any, Dict, List, Tuple
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import StoreUnavailable, policy_variables, shop_today, store_session
+from actions.verification import VerifiedOrderForm, failure_slots, verified_customer
 from bot.formatting import day, moment, money, short_day
-from bot.identity import Contact, parse_contact, parse_order_number
-from bot.privacy import mask_email, mask_phone
+from bot.identity import parse_order_number
 from bot.settings import get_settings
 from bot.store import orders
 from bot.store.models import OrderStatus
@@ -31,10 +25,6 @@ logger = logging.getLogger(__name__)
 
 MAX_ITEMS_NAMED = 3
 Reply = Tuple[str, Dict[str, Any]]
-
-
-def _masked(contact: Contact) -> str:
-    return mask_email(contact.value) if contact.kind == "email" else mask_phone(contact.value)
 
 
 def _items(details: OrderDetails) -> str:
@@ -89,84 +79,11 @@ def order_replies(
     return replies
 
 
-def _failure_events(
-    dispatcher: CollectingDispatcher, tracker: Tracker, response: str
-) -> Dict[str, Any]:
-    """Count one failed check; past the limit, lock verification for this conversation."""
-    failures = int(tracker.get_slot("verification_failures") or 0) + 1
-    slots: Dict[str, Any] = {"order_id": None, "contact": None,
-                              "verification_failures": float(failures)}
-    if failures >= get_settings().max_verification_failures:
-        slots["verification_locked"] = True
-    else:
-        dispatcher.utter_message(response=response)
-    logger.info("verification failed (%d) in %s", failures, tracker.sender_id)
-    return slots
-
-
-class ValidateOrderForm(FormValidationAction):
-    """Validates the order number and checks it together with the shopper's contact."""
+class ValidateOrderForm(VerifiedOrderForm):
+    """Order tracking needs nothing beyond the verified order."""
 
     def name(self) -> str:
         return "validate_order_form"
-
-    async def required_slots(
-        self,
-        domain_slots: List[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> List[str]:
-        if tracker.get_slot("verification_locked"):
-            return []
-        if tracker.get_slot("verified_customer_id") is not None:
-            return ["order_id"]
-        return domain_slots
-
-    def _verify(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, number: int, contact: Contact
-    ) -> Dict[str, Any]:
-        try:
-            with store_session(dispatcher) as session:
-                found = orders.find_order_for_contact(session, number, contact)
-        except StoreUnavailable:
-            return {"order_id": None, "contact": None}
-        if found is None:
-            return _failure_events(dispatcher, tracker, "utter_verification_failed")
-        logger.info("order %s verified by %s", number, _masked(contact))
-        return {
-            "order_id": str(number),
-            "contact": contact.value,
-            "verified_customer_id": found.customer_id,
-            "verification_failures": 0.0,
-        }
-
-    def validate_order_id(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-        domain: DomainDict,
-    ) -> Dict[str, Any]:
-        number = parse_order_number(value)
-        if number is None:
-            dispatcher.utter_message(response="utter_invalid_order_id")
-            return {"order_id": None}
-        contact = parse_contact(tracker.get_slot("contact"))
-        if tracker.get_slot("verified_customer_id") is None and contact is not None:
-            return self._verify(dispatcher, tracker, number, contact)
-        return {"order_id": str(number)}
-
-    def validate_contact(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-        domain: DomainDict,
-    ) -> Dict[str, Any]:
-        contact = parse_contact(value)
-        if contact is None:
-            dispatcher.utter_message(response="utter_invalid_contact")
-            return {"contact": None}
-        number = parse_order_number(tracker.get_slot("order_id"))
-        if number is None:
-            # Given before the order number: keep it, check it once the number comes.
-            return {"contact": contact.value}
-        return self._verify(dispatcher, tracker, number, contact)
 
 
 class ActionAskOrderId(Action):
@@ -178,13 +95,13 @@ class ActionAskOrderId(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        customer_id = tracker.get_slot("verified_customer_id")
+        customer_id = verified_customer(tracker)
         if customer_id is None:
             dispatcher.utter_message(response="utter_ask_order_id")
             return []
         try:
             with store_session(dispatcher) as session:
-                recent = orders.recent_orders(session, int(customer_id))
+                recent = orders.recent_orders(session, customer_id)
         except StoreUnavailable:
             return []
         if not recent:
@@ -211,14 +128,14 @@ class ActionOrderStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         done = [SlotSet("order_id", None), SlotSet("contact", None)]
-        customer_id = tracker.get_slot("verified_customer_id")
+        customer_id = verified_customer(tracker)
         number = parse_order_number(tracker.get_slot("order_id"))
         try:
             with store_session(dispatcher) as session:
                 policies = policy_variables(session)
                 details: OrderDetails | None = None
                 if customer_id is not None and number is not None:
-                    details = orders.find_order_for_customer(session, number, int(customer_id))
+                    details = orders.find_order_for_customer(session, number, customer_id)
         except StoreUnavailable:
             return done
         if tracker.get_slot("verification_locked"):
@@ -226,7 +143,7 @@ class ActionOrderStatus(Action):
             dispatcher.utter_message(response="utter_contact_human", **policies)
             return done
         if details is None:
-            slots = _failure_events(dispatcher, tracker, "utter_order_not_found")
+            slots = failure_slots(dispatcher, tracker, "utter_order_not_found")
             if slots.get("verification_locked"):
                 dispatcher.utter_message(response="utter_verification_locked")
                 dispatcher.utter_message(response="utter_contact_human", **policies)

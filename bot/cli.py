@@ -52,20 +52,20 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
     model = ensure_model(settings.model_dir)
     services = product_services(settings, model)
     env = rasa_environment(settings, os.environ)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print("Starting the action server and the Rasa server (about a minute)...")
-    start_all(services, env, settings.runtime_dir / "logs")
+    start_all(services, env, settings.runtime_dir / "logs")  # Ctrl-C here stops them too
+    stop = threading.Event()
+    # Handled explicitly: a shell that starts us in the background ignores SIGINT otherwise.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     print(_banner(settings))
     try:
         while not stop.is_set():
             for service in services:
                 if service.process is not None and service.process.poll() is not None:
-                    print(f"{service.name} stopped unexpectedly; see its log.")
+                    print(f"{service.name} stopped unexpectedly; see {service.log_path}.")
                     stop.set()
             stop.wait(1)
-    except KeyboardInterrupt:
-        pass
     finally:
         print("Stopping...")
         stop_all(services)

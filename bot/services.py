@@ -70,10 +70,12 @@ class Service:
     command: Sequence[str]
     ready_url: str
     process: subprocess.Popen | None = None
+    log_path: Path | None = None
 
     def start(self, env: Mapping[str, str], log_dir: Path) -> None:
         log_dir.mkdir(parents=True, exist_ok=True)
-        log = (log_dir / f"{self.name}.out").open("ab")
+        self.log_path = log_dir / f"{self.name}.out"
+        log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             list(self.command), cwd=PROJECT_ROOT, env=dict(env), stdout=log,
             stderr=subprocess.STDOUT, start_new_session=True,

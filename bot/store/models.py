@@ -244,3 +244,15 @@ class Policy(Base):
 
     key = Column(String(60), primary_key=True)
     value = Column(Text, nullable=False)
+
+
+class SatisfactionRating(Base):
+    """A shopper's 1-to-5 answer to "did this help?", per conversation and task."""
+
+    __tablename__ = "satisfaction_ratings"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False, index=True)
+    task = Column(String(40), nullable=False)
+    score = Column(Integer, nullable=False)
+    created_at = Column(DateTime, nullable=False, index=True)

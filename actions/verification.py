@@ -1,0 +1,138 @@
+"""Proof of ownership, shared by every form that touches an order.
+
+Each such form asks for the order number and, unless the shopper was verified earlier in the
+conversation, for the order's e-mail or phone; the two are checked together, so an unknown
+order and a wrong contact get the same answer. After too many failed checks the forms stop
+asking. Task forms (cancel, return...) add their own questions once the order is known.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import abstractmethod
+from typing import Any, Dict, List
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import StoreUnavailable, store_session
+from bot.identity import Contact, parse_contact, parse_order_number
+from bot.privacy import mask_email, mask_phone
+from bot.settings import get_settings
+from bot.store import orders
+
+logger = logging.getLogger(__name__)
+
+VERIFICATION_SLOTS = ["order_id", "contact"]
+
+
+def _masked(contact: Contact) -> str:
+    return mask_email(contact.value) if contact.kind == "email" else mask_phone(contact.value)
+
+
+def verified_customer(tracker: Tracker) -> int | None:
+    value = tracker.get_slot("verified_customer_id")
+    return int(value) if value is not None else None
+
+
+def failure_slots(
+    dispatcher: CollectingDispatcher, tracker: Tracker, response: str
+) -> Dict[str, Any]:
+    """Count one failed check; past the limit, lock verification for this conversation."""
+    failures = int(tracker.get_slot("verification_failures") or 0) + 1
+    slots: Dict[str, Any] = {"order_id": None, "contact": None,
+                              "verification_failures": float(failures)}
+    if failures >= get_settings().max_verification_failures:
+        slots["verification_locked"] = True
+    else:
+        dispatcher.utter_message(response=response)
+    logger.info("verification failed (%d) in %s", failures, tracker.sender_id)
+    return slots
+
+
+class VerifiedOrderForm(FormValidationAction):
+    """Base of the forms that need a verified order; subclasses add task questions."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so that the action server does not register the base class itself."""
+
+    def task_slots(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int, order_id: int
+    ) -> List[str]:
+        """Questions to ask once the order is verified; none by default."""
+        return []
+
+    def on_order_known(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int, order_id: int
+    ) -> Dict[str, Any]:
+        """Slots to set as soon as the verified order is known (e.g. a single item)."""
+        return {}
+
+    async def required_slots(
+        self,
+        domain_slots: List[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[str]:
+        if tracker.get_slot("verification_locked"):
+            return []
+        customer_id = verified_customer(tracker)
+        if customer_id is None:
+            return list(VERIFICATION_SLOTS)
+        order_id = parse_order_number(tracker.get_slot("order_id"))
+        if order_id is None:
+            return ["order_id"]
+        return ["order_id", *self.task_slots(dispatcher, tracker, customer_id, order_id)]
+
+    def _verify(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, number: int, contact: Contact
+    ) -> Dict[str, Any]:
+        try:
+            with store_session(dispatcher) as session:
+                found = orders.find_order_for_contact(session, number, contact)
+        except StoreUnavailable:
+            return {"order_id": None, "contact": None}
+        if found is None:
+            return failure_slots(dispatcher, tracker, "utter_verification_failed")
+        logger.info("order %s verified by %s", number, _masked(contact))
+        return {
+            "order_id": str(number),
+            "contact": contact.value,
+            "verified_customer_id": found.customer_id,
+            "verification_failures": 0.0,
+            **self.on_order_known(dispatcher, tracker, found.customer_id, number),
+        }
+
+    def validate_order_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        number = parse_order_number(value)
+        if number is None:
+            dispatcher.utter_message(response="utter_invalid_order_id")
+            return {"order_id": None}
+        customer_id = verified_customer(tracker)
+        if customer_id is not None:
+            return {"order_id": str(number),
+                    **self.on_order_known(dispatcher, tracker, customer_id, number)}
+        contact = parse_contact(tracker.get_slot("contact"))
+        if contact is not None:
+            return self._verify(dispatcher, tracker, number, contact)
+        return {"order_id": str(number)}
+
+    def validate_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        contact = parse_contact(value)
+        if contact is None:
+            dispatcher.utter_message(response="utter_invalid_contact")
+            return {"contact": None}
+        number = parse_order_number(tracker.get_slot("order_id"))
+        if number is None:
+            # Given before the order number: keep it, check it once the number comes.
+            return {"contact": contact.value}
+        return self._verify(dispatcher, tracker, number, contact)

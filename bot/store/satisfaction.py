@@ -1,0 +1,38 @@
+"""Customer satisfaction (CSAT) answers, stored with the conversation and the task."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.store.models import SatisfactionRating
+
+SCORES = range(1, 6)
+
+
+def record_rating(
+    session: Session, conversation_id: str, task: str, score: int, now: datetime
+) -> bool:
+    """Store one rating per conversation and task; a second answer replaces the first."""
+    if score not in SCORES:
+        return False
+    existing = session.execute(
+        select(SatisfactionRating).where(SatisfactionRating.conversation_id == conversation_id,
+                                         SatisfactionRating.task == task)
+    ).scalar_one_or_none()
+    if existing is None:
+        session.add(SatisfactionRating(conversation_id=conversation_id, task=task, score=score,
+                                       created_at=now))
+    else:
+        existing.score, existing.created_at = score, now
+    return True
+
+
+def average_score(session: Session, task: str | None = None) -> float | None:
+    query = select(func.avg(SatisfactionRating.score))
+    if task is not None:
+        query = query.where(SatisfactionRating.task == task)
+    value = session.execute(query).scalar()
+    return float(value) if value is not None else None

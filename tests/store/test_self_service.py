@@ -1,0 +1,152 @@
+"""Cancellations, returns, refunds and product suggestions against a real seeded store."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.identity import Contact
+from bot.store import cancellations, orders, products, returns
+from bot.store.cancellations import CancelOutcome
+from bot.store.db import Database
+from bot.store.products import Budget, parse_budget
+from bot.store.returns import ReturnBlock
+from bot.store.seed import seed
+
+TZ = ZoneInfo("Europe/Istanbul")
+DAY = date(2026, 11, 22)
+NOW = datetime(2026, 11, 22, 10, 0)
+WINDOW = 14
+
+
+@pytest.fixture()
+def shop(any_database: Database) -> Database:
+    seed(any_database, DAY, TZ)
+    return any_database
+
+
+def _customer(session, order_id: int, email: str) -> int:
+    return orders.find_order_for_contact(session, order_id, Contact("email", email)).customer_id
+
+
+AYSE = "ayse.yilmaz@example.com"
+MEHMET = "mehmet.demir@example.com"
+
+
+def test_cancel_only_before_shipping_and_only_once(shop: Database) -> None:
+    with shop.unit_of_work() as session:
+        ayse = _customer(session, 10045825, AYSE)
+        assert cancellations.cancel_order(session, 10045825, ayse, NOW) == CancelOutcome.CANCELLED
+    with shop.unit_of_work() as session:
+        assert (cancellations.cancel_order(session, 10045825, ayse, NOW)
+                == CancelOutcome.ALREADY_CANCELLED)
+        assert (cancellations.cancel_order(session, 10045821, ayse, NOW)
+                == CancelOutcome.ALREADY_SHIPPED)
+        assert (cancellations.cancel_order(session, 10045826, ayse, NOW)
+                == CancelOutcome.NOT_FOUND)  # Mehmet's order
+        cancelled = orders.find_order_for_customer(session, 10045825, ayse)
+        assert cancelled.status == "cancelled" and cancelled.cancelled_at == NOW
+
+
+def test_return_eligibility(shop: Database) -> None:
+    with shop.unit_of_work() as session:
+        ayse = _customer(session, 10045824, AYSE)
+        mehmet = _customer(session, 10045828, MEHMET)
+        recent = returns.return_options(session, 10045824, ayse, DAY, WINDOW)
+        assert recent.block is None and recent.window_ends >= DAY
+        old = returns.return_options(session, 10045828, mehmet, DAY, WINDOW)
+        assert old.reason == ReturnBlock.WINDOW_CLOSED and not old.eligible
+        on_the_way = returns.return_options(session, 10045821, ayse, DAY, WINDOW)
+        assert on_the_way.reason == ReturnBlock.NOT_DELIVERED
+        done = returns.return_options(session, 10045827, mehmet, DAY, WINDOW)
+        assert ReturnBlock.ALREADY_RETURNED in {line.block for line in done.lines}
+        assert returns.return_options(session, 10045824, mehmet, DAY, WINDOW).reason == (
+            ReturnBlock.NOT_FOUND)
+
+
+def test_opening_a_return_twice_opens_it_once(shop: Database) -> None:
+    with shop.unit_of_work() as session:
+        ayse = _customer(session, 10045824, AYSE)
+        line = returns.return_options(session, 10045824, ayse, DAY, WINDOW).eligible[0]
+        first = returns.open_return(session, 10045824, ayse, [line.line_id], "damaged", NOW, DAY,
+                                    WINDOW)
+    with shop.unit_of_work() as session:
+        again = returns.open_return(session, 10045824, ayse, [line.line_id], "damaged", NOW, DAY,
+                                    WINDOW)
+        assert first.created and not again.created
+        assert again.code == first.code and first.priority
+        assert first.refund_amount == line.amount
+        options = returns.return_options(session, 10045824, ayse, DAY, WINDOW)
+        assert line.line_id not in {item.line_id for item in options.eligible}
+        views = returns.returns_for_customer(session, ayse, 10045824)
+        assert [v.code for v in views] == [first.code]
+        assert views[0].status == "awaiting_dropoff"
+
+
+def test_ineligible_or_forged_returns_are_refused(shop: Database) -> None:
+    with shop.unit_of_work() as session:
+        mehmet = _customer(session, 10045828, MEHMET)
+        old_line = returns.return_options(session, 10045828, mehmet, DAY, WINDOW).lines[0]
+        with pytest.raises(ValueError):
+            returns.open_return(session, 10045828, mehmet, [old_line.line_id], "size", NOW, DAY,
+                                WINDOW)
+        with pytest.raises(ValueError):
+            returns.open_return(session, 10045828, mehmet, [old_line.line_id], "bogus", NOW, DAY,
+                                WINDOW)
+
+
+def test_refund_status_from_the_data(shop: Database) -> None:
+    with shop.unit_of_work() as session:
+        mehmet = _customer(session, 10045829, MEHMET)
+        [received] = returns.returns_for_customer(session, mehmet, 10045829)
+        [overdue] = returns.returns_for_customer(session, mehmet, 10045830)
+        [paid] = returns.returns_for_customer(session, mehmet, 10045827)
+    assert received.status == "received" and received.refund_promised >= DAY
+    assert not received.refund_overdue(DAY)
+    assert overdue.refund_overdue(DAY) and overdue.refund_amount > 0
+    assert paid.refund_status == "paid" and not paid.refund_overdue(DAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "budget"),
+    [("500 TL altı", Budget(high=Decimal(500))),
+     ("1000 liraya kadar", Budget(high=Decimal(1000))),
+     ("2 bin TL'den ucuz", Budget(high=Decimal(2000))),
+     ("1.500 TL üstü", Budget(low=Decimal(1500))),
+     ("3000 TL civarı", Budget(Decimal("2400.0"), Decimal("3600.0"))), ("ucuz olsun", Budget()),
+     ("", Budget()), (None, Budget())],
+)
+def test_budgets(text, budget) -> None:
+    assert parse_budget(text) == budget
+
+
+def test_suggestions_respect_category_budget_and_stock(shop: Database) -> None:
+    with shop.unit_of_work() as session:
+        audio = products.match_categories(session, ["kulaklik"])
+        assert audio == ["audio"]
+        cheap = Budget(high=Decimal(2000))
+        found = products.suggest_products(session, categories=audio, budget=cheap)
+        assert found and all(p.price <= 2000 and p.category_slug == "audio" for p in found)
+        ranks = [p.rating * math.log1p(p.rating_count) for p in found]
+        assert ranks == sorted(ranks, reverse=True)
+        none = products.suggest_products(session, categories=audio, budget=Budget(high=Decimal(1)))
+        assert none == []
+        assert products.suggest_products(session, need="annem için hediye")
+        first = products.suggest_products(session, categories=audio)
+        second = products.suggest_products(session, categories=audio, offset=5)
+        assert second and not {p.product_id for p in first} & {p.product_id for p in second}
+
+
+def test_personal_history_and_complements(shop: Database) -> None:
+    with shop.unit_of_work() as session:
+        ayse = _customer(session, 10045821, AYSE)
+        bought, categories = products.purchase_history(session, ayse)
+        assert bought and categories
+        ordered = products.personal_categories(categories)
+        assert ordered[: len(categories)] == categories
+        found = products.suggest_products(session, categories=ordered, exclude=bought)
+        assert found and not {p.product_id for p in found} & bought
