@@ -40,5 +40,8 @@ lint: install
 test: train lint
 	$(PY) -m pytest
 
+eval: install
+	$(PY) -m bot eval
+
 clean:
 	rm -rf runtime results tests/artifacts .pytest_cache

@@ -13,7 +13,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import StoreUnavailable, policy_variables, shop_today, store_session
-from actions.verification import VerifiedOrderForm, failure_slots, verified_customer
+from actions.satisfaction import ask_csat_once
+from actions.verification import (
+    VerifiedOrderForm,
+    failure_slots,
+    offer_human_when_locked,
+    verified_customer,
+)
 from bot.formatting import day, moment, money, short_day
 from bot.identity import parse_order_number
 from bot.settings import get_settings
@@ -127,30 +133,27 @@ class ActionOrderStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        done = [SlotSet("order_id", None), SlotSet("contact", None)]
+        done: List[EventType] = [SlotSet("order_id", None), SlotSet("contact", None)]
+        if offer_human_when_locked(dispatcher, tracker):
+            return done
         customer_id = verified_customer(tracker)
         number = parse_order_number(tracker.get_slot("order_id"))
+        if customer_id is None or number is None:
+            return done
         try:
             with store_session(dispatcher) as session:
                 policies = policy_variables(session)
-                details: OrderDetails | None = None
-                if customer_id is not None and number is not None:
-                    details = orders.find_order_for_customer(session, number, customer_id)
+                details = orders.find_order_for_customer(session, number, customer_id)
         except StoreUnavailable:
-            return done
-        if tracker.get_slot("verification_locked"):
-            dispatcher.utter_message(response="utter_verification_locked")
-            dispatcher.utter_message(response="utter_contact_human", **policies)
             return done
         if details is None:
             slots = failure_slots(dispatcher, tracker, "utter_order_not_found")
-            if slots.get("verification_locked"):
-                dispatcher.utter_message(response="utter_verification_locked")
-                dispatcher.utter_message(response="utter_contact_human", **policies)
+            offer_human_when_locked(dispatcher, tracker, slots)
             return [SlotSet(key, value) for key, value in slots.items()]
         settings = get_settings()
         for response, variables in order_replies(
             details, policies, settings.timezone, shop_today()
         ):
             dispatcher.utter_message(response=response, **variables)
-        return done
+        return (done + [SlotSet("last_order_id", str(number))]
+                + ask_csat_once(dispatcher, tracker, "order_status"))

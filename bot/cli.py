@@ -34,6 +34,28 @@ def cmd_train(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.evaluation import (
+        default_pipeline_model,
+        evaluate_model,
+        load_examples,
+        report,
+    )
+    from bot.model import model_path
+
+    model = model_path(settings.model_dir)
+    if not model.exists():
+        print(f"No model for the current data ({model.name}): run `make train` first.")
+        return 1
+    examples = load_examples()
+    baseline = default_pipeline_model(settings.model_dir)
+    results = {"asistan": evaluate_model(model, examples),
+               "rasa-default": evaluate_model(baseline, examples)}
+    print(f"Held-out set: {len(examples)} examples (tests/nlu/heldout.yml)\n")
+    print(report(results))
+    return 0
+
+
 def _banner(settings: Settings) -> str:
     rest = f"{settings.rasa_url}/webhooks/rest/webhook"
     return f"""
@@ -108,6 +130,8 @@ def main(argv: List[str] | None = None) -> int:
     commands.add_parser("train", help="train a model unless one matches the current data")
     commands.add_parser("run", help="start the action server and the Rasa server")
     commands.add_parser("chat", help="chat with the running assistant in this terminal")
+    commands.add_parser("eval", help="score the model on the held-out set, beside Rasa's default")
     args = parser.parse_args(argv)
-    handler = {"seed": cmd_seed, "train": cmd_train, "run": cmd_run, "chat": cmd_chat}
+    handler = {"seed": cmd_seed, "train": cmd_train, "run": cmd_run, "chat": cmd_chat,
+               "eval": cmd_eval}
     return handler[args.command](get_settings(), args)

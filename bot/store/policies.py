@@ -43,6 +43,7 @@ class ShopPolicies:
     installment_min_amount: Decimal
     return_window_days: int
     return_carrier: str
+    return_shipping_note: str
     refund_days: int
     exchange_window_days: int
     warranty_years: int

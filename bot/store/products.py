@@ -11,18 +11,15 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.nlu.turkish import fold
 from bot.store.models import Category, Order, OrderLine, Product
+from bot.store.vocabulary import mentions, shopping_words
 
-WORDS_FILE = Path(__file__).parent / "data" / "shopping_words.yml"
 MIN_WORD = 4
 
 
@@ -44,15 +41,6 @@ class Budget:
     high: Decimal | None = None
 
 
-@lru_cache(maxsize=1)
-def _shopping_words() -> Dict[str, object]:
-    return yaml.safe_load(WORDS_FILE.read_text("utf-8"))
-
-
-def _has_any(text: str, words: Iterable[str]) -> bool:
-    return any(re.search(rf"\b{re.escape(fold(word))}", text) for word in words)
-
-
 def parse_budget(text: str | None) -> Budget:
     """ "500 TL altı" -> (None, 500); "2 bin TL üstü" -> (2000, None); "3000 civarı" ±20%."""
     if not text:
@@ -63,12 +51,12 @@ def parse_budget(text: str | None) -> Budget:
         return Budget()
     number = match.group(1).replace(".", "").replace(",", ".")
     amount = Decimal(number) * (1000 if match.group(2) else 1)
-    words = _shopping_words()
+    words = shopping_words()
     tail = folded[match.end():]
-    if _has_any(tail, words["budget_around"]):
+    if mentions(tail, words["budget_around"]):
         share = Decimal(str(words["around_share"]))
         return Budget(amount * (1 - share), amount * (1 + share))
-    if _has_any(tail, words["budget_min"]):
+    if mentions(tail, words["budget_min"]):
         return Budget(low=amount)
     return Budget(high=amount)  # "500 TL'lik", "500 TL altı": a ceiling is what people mean
 
@@ -154,8 +142,23 @@ def purchase_history(session: Session, customer_id: int) -> Tuple[Set[int], List
 
 def personal_categories(history_categories: Sequence[str]) -> List[str]:
     """The customer's own categories first, then the ones that complement them."""
-    complements: Dict[str, List[str]] = _shopping_words()["complements"]  # type: ignore
+    complements: Dict[str, List[str]] = shopping_words()["complements"]
     ordered: List[str] = list(history_categories)
     for slug in history_categories:
         ordered += [c for c in complements.get(slug, []) if c not in ordered]
     return ordered
+
+
+def category_names(session: Session, slugs: Sequence[str]) -> List[str]:
+    """Display names of categories, in the given order."""
+    names = dict(session.execute(select(Category.slug, Category.name)).all())
+    return [names[slug] for slug in slugs if slug in names]
+
+
+def cheapest(session: Session, categories: Sequence[str] = ()) -> ProductView | None:
+    """The cheapest in-stock product (of the categories, when given)."""
+    query = select(Product).join(Category).where(Product.stock > 0).order_by(Product.price)
+    if categories:
+        query = query.where(Product.category_slug.in_(categories))
+    product = session.execute(query.limit(1)).scalar_one_or_none()
+    return _view(product) if product is not None else None

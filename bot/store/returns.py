@@ -67,11 +67,19 @@ class ReturnOptions:
 
     @property
     def reason(self) -> ReturnBlock | None:
-        """The order-level block, or the block shared by every line when none is eligible."""
-        if self.block is not None or self.eligible:
+        """Why nothing can be returned; None when something can.
+
+        Items that were all returned already say so, even past the window: that is the
+        more useful answer.
+        """
+        if self.eligible:
+            return None
+        if self.block in (ReturnBlock.NOT_FOUND, ReturnBlock.NOT_DELIVERED):
             return self.block
         blocks = {line.block for line in self.lines}
-        return blocks.pop() if len(blocks) == 1 else ReturnBlock.NOT_RETURNABLE
+        if blocks == {ReturnBlock.ALREADY_RETURNED} or self.block is None:
+            return blocks.pop() if len(blocks) == 1 else ReturnBlock.NOT_RETURNABLE
+        return self.block
 
 
 @dataclass(frozen=True)

@@ -77,3 +77,21 @@ def run_action(action: Any, tracker: Tracker) -> Run:
 def _store(seeded_database):
     """Every action test talks to the seeded store."""
     return seeded_database
+
+
+@pytest.fixture()
+def private_store(tmp_path, monkeypatch):
+    """A freshly seeded store of this test's own, for actions that change data."""
+    from datetime import datetime
+
+    import actions.common
+    from bot.settings import get_settings
+    from bot.store.db import Database
+    from bot.store.seed import seed
+
+    settings = get_settings()
+    database = Database(f"sqlite:///{tmp_path / 'store.db'}")
+    seed(database, datetime.now(settings.timezone).date(), settings.timezone)
+    monkeypatch.setattr(actions.common, "get_database", lambda: database)
+    yield database
+    database.dispose()

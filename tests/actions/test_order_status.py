@@ -28,8 +28,9 @@ def ayse_id(seeded_database) -> int:
 
 
 def status(customer_id, order_id, **slots):
+    """The status report, in a chat where the satisfaction question was already asked."""
     tracker = make_tracker(slots={"verified_customer_id": customer_id, "order_id": order_id,
-                                  **slots})
+                                  "csat_asked": True, **slots})
     return run_action(ActionOrderStatus(), tracker)
 
 
@@ -40,7 +41,14 @@ def test_shipped_order_tells_carrier_tracking_event_and_eta(ayse_id: int) -> Non
     assert report["order_id"] == 10045821
     assert report["carrier"] and report["tracking_number"] and report["last_event"]
     assert run.messages[1]["eta"]
-    assert run.slots() == {"order_id": None, "contact": None}
+    assert run.slots() == {"order_id": None, "contact": None, "last_order_id": "10045821"}
+
+
+def test_satisfaction_is_asked_once_after_a_report(ayse_id: int) -> None:
+    first = status(ayse_id, "10045821", csat_asked=False)
+    assert first.responses[-1] == "utter_ask_csat"
+    assert first.slots()["csat_task"] == "order_status" and first.slots()["csat_pending"]
+    assert "utter_ask_csat" not in status(ayse_id, "10045821").responses
 
 
 def test_late_order_is_apologised_for_without_being_asked(ayse_id: int) -> None:

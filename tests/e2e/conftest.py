@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -12,6 +13,8 @@ import pytest
 from bot.model import model_path
 from bot.services import product_services, rasa_environment, start_all, stop_all
 from bot.settings import Settings, get_settings, load_settings
+from bot.store.db import Database
+from bot.store.seed import seed
 
 
 def free_port() -> int:
@@ -21,16 +24,20 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def product(seeded_database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """Starts every process of the product once for the e2e tests; stops them afterwards."""
+def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Starts every process of the product once for the e2e tests, on a store of their own."""
     model = model_path(get_settings().model_dir)
     if not model.exists():
         pytest.fail(f"no model for the current data ({model.name}): run `make train` first")
     runtime = tmp_path_factory.mktemp("e2e-runtime")
+    store = Database(f"sqlite:///{runtime / 'store.db'}")
+    tz = get_settings().timezone
+    seed(store, datetime.now(tz).date(), tz)
+    store.dispose()
     env = {
         **os.environ,
         "ASISTAN_RUNTIME_DIR": str(runtime),
-        "DATABASE_URL": seeded_database.url,
+        "DATABASE_URL": store.url,
         "TRACKER_DATABASE_URL": f"sqlite:///{runtime / 'tracker.db'}",
         "RASA_TOKEN": "e2e-token",
         "RASA_PORT": str(free_port()),

@@ -24,14 +24,21 @@ class Shopper:
     def __init__(self, settings: Settings) -> None:
         self.url = f"{settings.rasa_url}/webhooks/rest/webhook"
         self.sender = f"e2e-{uuid.uuid4().hex[:8]}"
+        self.last_buttons: List[dict] = []
 
     def says(self, text: str) -> str:
+        """Send a message; return every text the bot answered, one per line."""
         response = requests.post(self.url, json={"sender": self.sender, "message": text},
                                  timeout=60)
         response.raise_for_status()
         replies: List[dict] = response.json()
         assert replies, f"no answer to {text!r}"
+        self.last_buttons = [b for reply in replies for b in reply.get("buttons", [])]
         return "\n".join(reply.get("text", "") for reply in replies)
+
+    def says_payload(self, payload: str) -> str:
+        """Click a button: its payload goes out as the message."""
+        return self.says(payload)
 
 
 def test_track_an_order_with_a_mistake_on_the_way(product: Settings) -> None:

@@ -1,0 +1,81 @@
+"""Cancelling an order that has not shipped, after verification and an explicit yes."""
+
+from __future__ import annotations
+
+from typing import List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import StoreUnavailable, policy_variables, shop_now, store_session
+from actions.satisfaction import ask_csat_once
+from actions.verification import VerifiedOrderForm, failure_slots, offer_human_when_locked
+from bot.identity import parse_order_number
+from bot.store import orders
+from bot.store.cancellations import CancelOutcome, can_cancel, cancel_order
+
+OUTCOME_RESPONSES = {
+    CancelOutcome.CANCELLED: "utter_cancel_done",
+    CancelOutcome.ALREADY_CANCELLED: "utter_cancel_already",
+    CancelOutcome.ALREADY_SHIPPED: "utter_cancel_shipped",
+}
+
+
+class ValidateCancelForm(VerifiedOrderForm):
+    """Asks for confirmation only when the verified order can still be cancelled."""
+
+    def name(self) -> str:
+        return "validate_cancel_form"
+
+    def task_slots(self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int,
+                   order_id: int) -> List[str]:
+        try:
+            with store_session(dispatcher) as session:
+                order = orders.find_order_for_customer(session, order_id, customer_id)
+        except StoreUnavailable:
+            return []
+        return ["confirm_cancel"] if order is not None and can_cancel(order.status) else []
+
+
+class ActionCancelOrder(Action):
+    """Cancels (idempotently) or explains why not, offering a return instead."""
+
+    def name(self) -> str:
+        return "action_cancel_order"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        reset: List[EventType] = [SlotSet("order_id", None), SlotSet("contact", None),
+                                  SlotSet("confirm_cancel", None)]
+        if offer_human_when_locked(dispatcher, tracker):
+            return reset
+        customer_id = tracker.get_slot("verified_customer_id")
+        order_id = parse_order_number(tracker.get_slot("order_id"))
+        if customer_id is None or order_id is None:
+            return reset
+        try:
+            with store_session(dispatcher) as session:
+                variables = policy_variables(session)
+                order = orders.find_order_for_customer(session, order_id, int(customer_id))
+                outcome = CancelOutcome.NOT_FOUND
+                if order is not None and (
+                    not can_cancel(order.status) or tracker.get_slot("confirm_cancel")
+                ):
+                    outcome = cancel_order(session, order_id, int(customer_id), shop_now())
+        except StoreUnavailable:
+            return reset
+        if order is not None and outcome is CancelOutcome.NOT_FOUND:
+            return reset  # asked but not confirmed: nothing changed
+        if outcome is CancelOutcome.NOT_FOUND:
+            slots = failure_slots(dispatcher, tracker, "utter_order_not_found")
+            offer_human_when_locked(dispatcher, tracker, slots)
+            return [SlotSet(key, value) for key, value in slots.items()]
+        dispatcher.utter_message(response=OUTCOME_RESPONSES[outcome], order_id=order_id,
+                                 **variables)
+        events = reset + [SlotSet("last_order_id", str(order_id))]
+        if outcome is CancelOutcome.CANCELLED:
+            events += ask_csat_once(dispatcher, tracker, "cancel_order")
+        return events

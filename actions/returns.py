@@ -1,0 +1,241 @@
+"""Starting a return and reporting where a return and its refund are."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any, Dict, List, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import StoreUnavailable, policy_variables, shop_now, shop_today, store_session
+from actions.satisfaction import ask_csat_once
+from actions.verification import (
+    VerifiedOrderForm,
+    failure_slots,
+    offer_human_when_locked,
+    verified_customer,
+)
+from bot.formatting import day, money
+from bot.identity import parse_order_number
+from bot.store import returns
+from bot.store.policies import get_policies
+from bot.store.returns import RETURN_REASONS, ReturnBlock, ReturnOptions, ReturnView
+from bot.store.vocabulary import first_match
+
+logger = logging.getLogger(__name__)
+
+ALL_ITEMS = "all"
+MAX_REPORTED_RETURNS = 3
+BLOCK_RESPONSES = {
+    ReturnBlock.NOT_DELIVERED: "utter_return_blocked_not_delivered",
+    ReturnBlock.WINDOW_CLOSED: "utter_return_blocked_window_closed",
+    ReturnBlock.ALREADY_RETURNED: "utter_return_blocked_already_returned",
+    ReturnBlock.NOT_RETURNABLE: "utter_return_blocked_not_returnable",
+}
+
+
+def _options(dispatcher: CollectingDispatcher, customer_id: int,
+             order_id: int) -> ReturnOptions | None:
+    try:
+        with store_session(dispatcher) as session:
+            window = get_policies(session).return_window_days
+            return returns.return_options(session, order_id, customer_id, shop_today(), window)
+    except StoreUnavailable:
+        return None
+
+
+def parse_items(value: Any, options: ReturnOptions) -> List[int] | None:
+    """Line ids from a button payload ("all", "12", "12,13"); None if any is not eligible."""
+    eligible = [line.line_id for line in options.eligible]
+    text = str(value or "").strip().lower()
+    if text == ALL_ITEMS:
+        return eligible
+    try:
+        chosen = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        return None
+    return chosen if chosen and all(line_id in eligible for line_id in chosen) else None
+
+
+class ValidateReturnForm(VerifiedOrderForm):
+    """After verification: which items, and why. An ineligible order ends the form."""
+
+    def name(self) -> str:
+        return "validate_return_form"
+
+    def task_slots(self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int,
+                   order_id: int) -> List[str]:
+        options = _options(dispatcher, customer_id, order_id)
+        return ["return_items", "return_reason"] if options and options.eligible else []
+
+    def on_order_known(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       customer_id: int, order_id: int) -> Dict[str, Any]:
+        options = _options(dispatcher, customer_id, order_id)
+        if options is not None and len(options.eligible) == 1:
+            return {"return_items": str(options.eligible[0].line_id)}
+        return {}
+
+    def validate_return_items(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+        customer_id = verified_customer(tracker)
+        order_id = parse_order_number(tracker.get_slot("order_id"))
+        options = (_options(dispatcher, customer_id, order_id)
+                   if customer_id is not None and order_id is not None else None)
+        chosen = parse_items(value, options) if options is not None else None
+        if chosen is None:
+            dispatcher.utter_message(response="utter_invalid_return_items")
+            return {"return_items": None}
+        return {"return_items": ",".join(str(line_id) for line_id in chosen)}
+
+    def validate_return_reason(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+        reason = str(value or "").strip()
+        if reason not in RETURN_REASONS:
+            reason = first_match(reason, "return_reasons") or ""
+        if not reason:
+            dispatcher.utter_message(response="utter_invalid_return_reason")
+            return {"return_reason": None}
+        return {"return_reason": reason}
+
+
+class ActionAskReturnItems(Action):
+    """Shows the order's returnable items as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_return_items"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        customer_id = verified_customer(tracker)
+        order_id = parse_order_number(tracker.get_slot("order_id"))
+        options = (_options(dispatcher, customer_id, order_id)
+                   if customer_id is not None and order_id is not None else None)
+        if options is None:
+            return []
+        buttons = [
+            {"title": f"{line.product_name} ({money(line.amount)} TL)",
+             "payload": f'/inform{{"return_items":"{line.line_id}"}}'}
+            for line in options.eligible
+        ]
+        # The response itself carries the "all of them" button; these are appended to it.
+        dispatcher.utter_message(response="utter_ask_return_items", buttons=buttons)
+        return []
+
+
+class ActionOpenReturn(Action):
+    """Opens the return (once), or explains why the order cannot be returned."""
+
+    def name(self) -> str:
+        return "action_open_return"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        reset: List[EventType] = [SlotSet(slot, None) for slot in
+                                  ("order_id", "contact", "return_items", "return_reason")]
+        if offer_human_when_locked(dispatcher, tracker):
+            return reset
+        customer_id = verified_customer(tracker)
+        order_id = parse_order_number(tracker.get_slot("order_id"))
+        if customer_id is None or order_id is None:
+            return reset
+        try:
+            with store_session(dispatcher) as session:
+                policies = get_policies(session)
+                variables = policies.reply_variables()
+                options = returns.return_options(session, order_id, customer_id, shop_today(),
+                                                 policies.return_window_days)
+                opened = None
+                items = parse_items(tracker.get_slot("return_items"), options)
+                reason = tracker.get_slot("return_reason")
+                if options.eligible and items and reason in RETURN_REASONS:
+                    opened = returns.open_return(session, order_id, customer_id, items, reason,
+                                                 shop_now().replace(tzinfo=None), shop_today(),
+                                                 policies.return_window_days)
+        except StoreUnavailable:
+            return reset
+        if options.reason is ReturnBlock.NOT_FOUND:
+            slots = failure_slots(dispatcher, tracker, "utter_order_not_found")
+            offer_human_when_locked(dispatcher, tracker, slots)
+            return [SlotSet(key, value) for key, value in slots.items()]
+        if opened is None:
+            if options.reason in BLOCK_RESPONSES:
+                window_end = day(options.window_ends) if options.window_ends else ""
+                dispatcher.utter_message(response=BLOCK_RESPONSES[options.reason],
+                                         order_id=order_id, window_end=window_end, **variables)
+            return reset
+        found = {"code": opened.code, "refund_amount": money(opened.refund_amount), **variables}
+        if not opened.created:
+            dispatcher.utter_message(response="utter_return_exists", **found)
+            return reset
+        logger.info("return %s opened for order %s", opened.code, order_id)
+        dispatcher.utter_message(response="utter_return_opened", **found)
+        if opened.priority:
+            dispatcher.utter_message(response="utter_return_priority")
+        return (reset + [SlotSet("last_order_id", str(order_id))]
+                + ask_csat_once(dispatcher, tracker, "return_request"))
+
+
+class ValidateReturnStatusForm(VerifiedOrderForm):
+    """A verified shopper needs no order number: all of their returns are listed."""
+
+    def name(self) -> str:
+        return "validate_return_status_form"
+
+    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[str]:
+        if verified_customer(tracker) is not None:
+            return []
+        return await super().required_slots(domain_slots, dispatcher, tracker, domain)
+
+
+def return_replies(view: ReturnView, policy_texts: Dict[str, Any],
+                   today: date) -> List[Tuple[str, Dict[str, Any]]]:
+    """The responses that describe one return and its refund, with the data's own dates."""
+    variables = {
+        **policy_texts,
+        "code": view.code,
+        "items": ", ".join(view.items),
+        "refund_amount": money(view.refund_amount) if view.refund_amount is not None else "",
+        "promised_day": day(view.refund_promised) if view.refund_promised else "",
+        "paid_day": day(view.refund_paid_at.date()) if view.refund_paid_at else "",
+    }
+    if view.refund_overdue(today):
+        return [("utter_refund_overdue", variables)]
+    return [(f"utter_return_status_{view.status}", variables)]
+
+
+class ActionReturnStatus(Action):
+    """Where the shopper's returns are, and when their money was or will be paid."""
+
+    def name(self) -> str:
+        return "action_return_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        reset: List[EventType] = [SlotSet("order_id", None), SlotSet("contact", None)]
+        if offer_human_when_locked(dispatcher, tracker):
+            return reset
+        customer_id = verified_customer(tracker)
+        if customer_id is None:
+            return reset
+        order_id = parse_order_number(tracker.get_slot("order_id"))
+        try:
+            with store_session(dispatcher) as session:
+                variables = policy_variables(session)
+                views = returns.returns_for_customer(session, customer_id, order_id)
+        except StoreUnavailable:
+            return reset
+        if not views:
+            dispatcher.utter_message(response="utter_no_returns")
+            return reset
+        today = shop_today()
+        for view in views[:MAX_REPORTED_RETURNS]:
+            for response, values in return_replies(view, variables, today):
+                dispatcher.utter_message(response=response, **values)
+        logger.info("reported %d returns to %s", len(views), tracker.sender_id)
+        return reset + ask_csat_once(dispatcher, tracker, "return_status")
+

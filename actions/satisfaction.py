@@ -1,0 +1,56 @@
+"""The satisfaction question after a completed self-service task, and storing the answer."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import StoreUnavailable, shop_now, store_session
+from bot.store.satisfaction import record_rating
+
+LOW_SCORE = 2
+
+
+def ask_csat_once(dispatcher: CollectingDispatcher, tracker: Tracker, task: str) -> List[EventType]:
+    """Ask "did this help?" after a finished task, at most once a conversation."""
+    if tracker.get_slot("csat_asked"):
+        return []
+    dispatcher.utter_message(response="utter_ask_csat")
+    return [SlotSet("csat_asked", True), SlotSet("csat_pending", True), SlotSet("csat_task", task)]
+
+
+def _score(tracker: Tracker) -> int | None:
+    entity = next(tracker.get_latest_entity_values("rating"), None)
+    text = entity if entity is not None else tracker.latest_message.get("text", "")
+    match = re.fullmatch(r"\D*([1-5])\D*", str(text or ""))
+    return int(match.group(1)) if match else None
+
+
+class ActionStoreRating(Action):
+    """Stores the 1-5 answer with the conversation id and the task it rated."""
+
+    def name(self) -> str:
+        return "action_store_rating"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        done: List[EventType] = [SlotSet("csat_pending", False)]
+        score = _score(tracker)
+        if score is None:
+            dispatcher.utter_message(response="utter_anything_else")
+            return done
+        task: Dict[str, Any] = {"task": tracker.get_slot("csat_task") or "unknown"}
+        try:
+            with store_session(dispatcher) as session:
+                record_rating(session, tracker.sender_id, task["task"], score, shop_now())
+        except StoreUnavailable:
+            return done
+        dispatcher.utter_message(
+            response="utter_csat_thanks_low" if score <= LOW_SCORE else "utter_csat_thanks")
+        return done

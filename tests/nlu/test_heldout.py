@@ -1,0 +1,43 @@
+"""The trained model on the held-out set: the targets of docs/nlu.md, kept by a test."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.evaluation import evaluate_model, load_examples
+from bot.model import model_path
+from bot.settings import get_settings
+
+INTENT_TARGET = 0.95
+FAQ_TARGET = 0.93
+ASCII_MAX_DROP = 0.02
+
+
+@pytest.fixture(scope="module")
+def scores():
+    model = model_path(get_settings().model_dir)
+    if not model.exists():
+        pytest.fail(f"no model for the current data ({model.name}): run `make train` first")
+    return evaluate_model(model, load_examples())
+
+
+def test_heldout_set_is_large_enough() -> None:
+    examples = load_examples()
+    intents = {e.intent for e in examples if not e.topic}
+    topics = {e.topic for e in examples if e.topic}
+    assert len(topics) == 16
+    for intent in intents:
+        assert sum(1 for e in examples if e.intent == intent) >= 15
+    for topic in topics:
+        assert sum(1 for e in examples if e.topic == topic) >= 5
+
+
+def test_understands_heldout_turkish(scores) -> None:
+    assert scores["written"].intent_accuracy >= INTENT_TARGET
+    assert scores["written"].faq_topic_accuracy >= FAQ_TARGET
+
+
+def test_text_typed_without_turkish_letters_is_understood_as_well(scores) -> None:
+    written, folded = scores["written"], scores["ascii"]
+    assert folded.intent_accuracy >= written.intent_accuracy - ASCII_MAX_DROP
+    assert folded.faq_topic_accuracy >= written.faq_topic_accuracy - ASCII_MAX_DROP
