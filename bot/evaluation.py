@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
-from bot.model import fingerprint
+from bot.model import training_files
 from bot.settings import PROJECT_ROOT
 
 HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
@@ -108,7 +108,9 @@ def evaluate_model(model: Path, examples: Sequence[Example]) -> Dict[str, Scores
 
 def default_pipeline_model(model_dir: Path) -> Path:
     """Rasa's default NLU pipeline trained on our data; trained only if it is missing."""
-    digest = hashlib.sha256((fingerprint() + DEFAULT_CONFIG.read_text("utf-8")).encode())
+    digest = hashlib.sha256(DEFAULT_CONFIG.read_bytes())
+    for path in training_files(PROJECT_ROOT, ["data/nlu"]):
+        digest.update(path.read_bytes())
     name = f"rasa-default-{digest.hexdigest()[:12]}"
     target = model_dir / f"{name}.tar.gz"
     if not target.exists():

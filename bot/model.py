@@ -15,16 +15,18 @@ from typing import Iterable, List
 
 from bot.settings import PROJECT_ROOT
 
-MODEL_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu", "bot/policies")
+# What shapes a trained model. The NLU components' code is included because it decides the
+# features the model learned from; rule-based policies train nothing and are left out.
+MODEL_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu")
 
 
-def _files(root: Path, names: Iterable[str]) -> List[Path]:
+def training_files(root: Path, names: Iterable[str]) -> List[Path]:
     found: List[Path] = []
     for name in names:
         path = root / name
         if path.is_dir():
             found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in
-                         (".yml", ".yaml", ".py", ".txt", ".json"))
+                         (".yml", ".yaml", ".py", ".txt", ".tsv", ".json"))
         elif path.is_file():
             found.append(path)
     return found
@@ -32,7 +34,7 @@ def _files(root: Path, names: Iterable[str]) -> List[Path]:
 
 def fingerprint(root: Path = PROJECT_ROOT) -> str:
     digest = hashlib.sha256()
-    for path in _files(root, MODEL_INPUTS):
+    for path in training_files(root, MODEL_INPUTS):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

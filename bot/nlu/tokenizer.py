@@ -26,5 +26,6 @@ class TurkishTokenizer(WhitespaceTokenizer):
     def tokenize(self, message: Message, attribute: str) -> List[Token]:
         tokens = super().tokenize(message, attribute)
         for token in tokens:
-            token.text = fold(token.text)
+            # Featurizers read the lemma (CountVectorsFeaturizer's default), so fold both.
+            token.text = token.lemma = fold(token.text)
         return tokens

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, event, func, inspect, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+import bot.handoff.models  # noqa: F401  (the agent queue's tables live in this database too)
 from bot.settings import get_settings
 from bot.store.models import Base, Customer
 

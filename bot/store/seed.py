@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from sqlalchemy.orm import Session
 
+from bot.handoff.agents import create_agent
 from bot.store.db import Database
 from bot.store.models import (
     Category,
@@ -412,4 +413,7 @@ def seed(database: Database, today: date, tz: ZoneInfo, progress: bool = False) 
             _build_order(ctx, item["number"], item["customer"], item["state"],
                          item.get("placed_days_ago"))
         _seed_coupons(ctx)
+        for agent in demo["agents"]:
+            create_agent(session, agent["username"], agent["display_name"], agent["password"],
+                         agent.get("supervisor", False))
     return len(plan)

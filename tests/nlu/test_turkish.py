@@ -21,6 +21,7 @@ def test_tokens_are_folded_but_keep_original_offsets() -> None:
     message = Message.build(text="SİPARİŞİM Nerede?")
     tokens = tokenizer.tokenize(message, "text")
     assert [t.text for t in tokens] == ["siparisim", "nerede"]
+    assert [t.lemma for t in tokens] == ["siparisim", "nerede"]
     assert [message.get("text")[t.start:t.end] for t in tokens] == ["SİPARİŞİM", "Nerede"]
 
 
