@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import StoreUnavailable, policy_variables, shop_now, store_session
 from actions.satisfaction import ask_csat_once
-from actions.verification import VerifiedOrderForm, failure_slots, offer_human_when_locked
+from actions.verification import VerifiedOrderForm, failure_slots, say_when_locked
 from bot.identity import parse_order_number
 from bot.store import orders
 from bot.store.cancellations import CancelOutcome, can_cancel, cancel_order
@@ -50,7 +50,7 @@ class ActionCancelOrder(Action):
     ) -> List[EventType]:
         reset: List[EventType] = [SlotSet("order_id", None), SlotSet("contact", None),
                                   SlotSet("confirm_cancel", None)]
-        if offer_human_when_locked(dispatcher, tracker):
+        if say_when_locked(dispatcher, tracker):
             return reset
         customer_id = tracker.get_slot("verified_customer_id")
         order_id = parse_order_number(tracker.get_slot("order_id"))
@@ -71,7 +71,7 @@ class ActionCancelOrder(Action):
             return reset  # asked but not confirmed: nothing changed
         if outcome is CancelOutcome.NOT_FOUND:
             slots = failure_slots(dispatcher, tracker, "utter_order_not_found")
-            offer_human_when_locked(dispatcher, tracker, slots)
+            say_when_locked(dispatcher, tracker, slots)
             return [SlotSet(key, value) for key, value in slots.items()]
         dispatcher.utter_message(response=OUTCOME_RESPONSES[outcome], order_id=order_id,
                                  **variables)

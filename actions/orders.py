@@ -17,7 +17,7 @@ from actions.satisfaction import ask_csat_once
 from actions.verification import (
     VerifiedOrderForm,
     failure_slots,
-    offer_human_when_locked,
+    say_when_locked,
     verified_customer,
 )
 from bot.formatting import day, moment, money, short_day
@@ -134,7 +134,7 @@ class ActionOrderStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         done: List[EventType] = [SlotSet("order_id", None), SlotSet("contact", None)]
-        if offer_human_when_locked(dispatcher, tracker):
+        if say_when_locked(dispatcher, tracker):
             return done
         customer_id = verified_customer(tracker)
         number = parse_order_number(tracker.get_slot("order_id"))
@@ -148,7 +148,7 @@ class ActionOrderStatus(Action):
             return done
         if details is None:
             slots = failure_slots(dispatcher, tracker, "utter_order_not_found")
-            offer_human_when_locked(dispatcher, tracker, slots)
+            say_when_locked(dispatcher, tracker, slots)
             return [SlotSet(key, value) for key, value in slots.items()]
         settings = get_settings()
         for response, variables in order_replies(

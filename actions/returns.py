@@ -16,7 +16,7 @@ from actions.satisfaction import ask_csat_once
 from actions.verification import (
     VerifiedOrderForm,
     failure_slots,
-    offer_human_when_locked,
+    say_when_locked,
     verified_customer,
 )
 from bot.formatting import day, money
@@ -136,7 +136,7 @@ class ActionOpenReturn(Action):
                   domain: DomainDict) -> List[EventType]:
         reset: List[EventType] = [SlotSet(slot, None) for slot in
                                   ("order_id", "contact", "return_items", "return_reason")]
-        if offer_human_when_locked(dispatcher, tracker):
+        if say_when_locked(dispatcher, tracker):
             return reset
         customer_id = verified_customer(tracker)
         order_id = parse_order_number(tracker.get_slot("order_id"))
@@ -159,7 +159,7 @@ class ActionOpenReturn(Action):
             return reset
         if options.reason is ReturnBlock.NOT_FOUND:
             slots = failure_slots(dispatcher, tracker, "utter_order_not_found")
-            offer_human_when_locked(dispatcher, tracker, slots)
+            say_when_locked(dispatcher, tracker, slots)
             return [SlotSet(key, value) for key, value in slots.items()]
         if opened is None:
             if options.reason in BLOCK_RESPONSES:
@@ -217,7 +217,7 @@ class ActionReturnStatus(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         reset: List[EventType] = [SlotSet("order_id", None), SlotSet("contact", None)]
-        if offer_human_when_locked(dispatcher, tracker):
+        if say_when_locked(dispatcher, tracker):
             return reset
         customer_id = verified_customer(tracker)
         if customer_id is None:

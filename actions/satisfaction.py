@@ -16,12 +16,18 @@ from bot.store.satisfaction import record_rating
 LOW_SCORE = 2
 
 
+def ask_csat(dispatcher: CollectingDispatcher, task: str,
+             response: str = "utter_ask_csat") -> List[EventType]:
+    """Ask for a 1-to-5 rating of ``task``; the answer is stored by `action_store_rating`."""
+    dispatcher.utter_message(response=response)
+    return [SlotSet("csat_asked", True), SlotSet("csat_pending", True), SlotSet("csat_task", task)]
+
+
 def ask_csat_once(dispatcher: CollectingDispatcher, tracker: Tracker, task: str) -> List[EventType]:
-    """Ask "did this help?" after a finished task, at most once a conversation."""
+    """Ask "did this help?" after a finished self-service task, at most once a conversation."""
     if tracker.get_slot("csat_asked"):
         return []
-    dispatcher.utter_message(response="utter_ask_csat")
-    return [SlotSet("csat_asked", True), SlotSet("csat_pending", True), SlotSet("csat_task", task)]
+    return ask_csat(dispatcher, task)
 
 
 def _score(tracker: Tracker) -> int | None:

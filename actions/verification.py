@@ -21,7 +21,6 @@ from bot.identity import Contact, parse_contact, parse_order_number
 from bot.privacy import mask_email, mask_phone
 from bot.settings import get_settings
 from bot.store import orders
-from bot.store.policies import get_policies
 
 logger = logging.getLogger(__name__)
 
@@ -139,18 +138,12 @@ class VerifiedOrderForm(FormValidationAction):
         return self._verify(dispatcher, tracker, number, contact)
 
 
-def offer_human_when_locked(
+def say_when_locked(
     dispatcher: CollectingDispatcher, tracker: Tracker, slots: Dict[str, Any] | None = None
 ) -> bool:
-    """If verification is locked (now or by ``slots`` about to be set), say so and point to
-    the support team; returns whether it was locked."""
+    """If verification is locked (now or by ``slots`` about to be set), say so; the
+    escalation policy then hands the conversation to a person. Returns whether locked."""
     if not ((slots or {}).get("verification_locked") or tracker.get_slot("verification_locked")):
         return False
     dispatcher.utter_message(response="utter_verification_locked")
-    try:
-        with store_session(dispatcher) as session:
-            variables = get_policies(session).reply_variables()
-    except StoreUnavailable:
-        return True
-    dispatcher.utter_message(response="utter_contact_human", **variables)
     return True

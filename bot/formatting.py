@@ -38,3 +38,8 @@ def moment(value: datetime, tz: ZoneInfo) -> str:
     """A stored UTC moment in the shop's time: ``14 Kasım 2026 15:42``."""
     aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     return format_datetime(aware.astimezone(tz), format="d MMMM y HH:mm", locale=LOCALE)
+
+
+def weekday_time(value: datetime) -> str:
+    """A local moment as weekday and time: ``Pazartesi 09:00``."""
+    return format_datetime(value, format="EEEE HH:mm", locale=LOCALE)

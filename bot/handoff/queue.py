@@ -19,6 +19,10 @@ from sqlalchemy.orm import Session
 from bot.handoff.models import Agent, Ticket, TicketStatus
 
 OPEN = (TicketStatus.WAITING.value, TicketStatus.ASSIGNED.value)
+# Why a conversation was handed off, and its place in the queue (higher is served first):
+# anger and sensitive topics first.
+REASON_PRIORITY = {"angry": 3, "sensitive": 3, "frustration": 2, "repeated_fallback": 2,
+                   "repeated_question": 2, "verification_failed": 2, "asked_for_human": 1}
 WAIT_HISTORY = timedelta(days=7)
 MIN_WAIT_SAMPLES = 3
 

@@ -79,10 +79,9 @@ def test_someone_elses_order_counts_as_a_failure(ayse_id: int) -> None:
     assert run.slots()["verification_failures"] == 1
 
 
-def test_locked_conversation_is_offered_a_human(ayse_id: int) -> None:
+def test_locked_conversation_says_so(ayse_id: int) -> None:
     run = status(None, None, verification_locked=True)
-    assert run.responses == ["utter_verification_locked", "utter_contact_human"]
-    assert run.messages[1]["support_phone"] == "0850 123 45 67"
+    assert run.responses == ["utter_verification_locked"]  # then the policy hands off
 
 
 def test_verified_shopper_picks_from_recent_orders(ayse_id: int) -> None:

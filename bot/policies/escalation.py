@@ -1,0 +1,137 @@
+"""When to hand a conversation to people: a dialogue decision, made after every message.
+
+The policy reads the tracker only (intents, the `sentiment` of each parse, slots) and
+either abstains or predicts, with a priority above the rules:
+
+- the shopper asks for a human: hand off, in any state;
+- an angry message: first a calm, specific apology (`action_calm_apology`), then hand off;
+- frustration building: negative turns in the recent window, misunderstood messages in a
+  row, the same question asked again and again, or a locked ownership check;
+- sensitive topics: legal threats, double charges, safety.
+
+While an agent owns the conversation (`handoff_active`), every message goes to
+`action_wait_for_agent`, which keeps it for the agent. Thresholds are in `config.yml`;
+the words that mark sensitive topics are data (`bot/store/data/shopping_words.yml`,
+`bot/nlu/data/sentiment_words.yml`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.nlu.sentiment import is_threat
+from bot.store.vocabulary import first_match, mentions, shopping_words
+
+HANDOFF = "action_handoff"
+APOLOGY = "action_calm_apology"
+WAIT = "action_wait_for_agent"
+MISSES = ("nlu_fallback", "out_of_scope")
+NEGATIVE = ("negative", "angry")
+# Turns that are answers, not questions: repeating them is not frustration.
+NOT_QUESTIONS = ("inform", "affirm", "deny", "greet", "thank", "goodbye", "more_products")
+
+
+def _user_turns(tracker: DialogueStateTracker) -> List[UserUttered]:
+    return [e for e in tracker.applied_events() if isinstance(e, UserUttered)]
+
+
+def sentiment_label(event: UserUttered) -> str:
+    return (event.parse_data or {}).get("sentiment", {}).get("label", "neutral")
+
+
+def _is_sensitive(text: str) -> bool:
+    return (is_threat(text) or first_match(text, "complaint_types") == "double_charge"
+            or mentions(text, shopping_words()["safety"]))
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
+)
+class EscalationPolicy(Policy):
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            "priority": 7,  # above RulePolicy (6): escalation overrides forms and rules
+            "negative_turns": 2,  # this many negative or angry turns...
+            "window": 3,  # ...among the last this many user turns
+            "fallbacks_in_a_row": 2,
+            "same_question": 3,  # the same intent asked this many times in the window
+            "question_window": 6,
+        }
+
+    def train(self, *args: Any, **kwargs: Any) -> Any:
+        """Nothing to learn: the policy is the rules above."""
+        return self._resource
+
+    def reason(self, tracker: DialogueStateTracker) -> str | None:
+        """Why the latest user message calls for people, if it does."""
+        turns = _user_turns(tracker)
+        if not turns:
+            return None
+        latest = turns[-1]
+        intent = latest.intent_name
+        if intent == "human_handoff":
+            return "asked_for_human"
+        if _is_sensitive(latest.text or ""):
+            return "sensitive"
+        if sentiment_label(latest) == "angry":
+            return "angry"
+        recent = turns[-self.config["window"]:]
+        if sum(1 for t in recent if sentiment_label(t) in NEGATIVE) >= self.config[
+                "negative_turns"]:
+            return "frustration"
+        in_a_row = turns[-self.config["fallbacks_in_a_row"]:]
+        if len(in_a_row) == self.config["fallbacks_in_a_row"] and all(
+                t.intent_name in MISSES for t in in_a_row):
+            return "repeated_fallback"
+        asked = [t.intent_name for t in turns[-self.config["question_window"]:]]
+        if intent not in NOT_QUESTIONS and intent not in MISSES and asked.count(
+                intent) >= self.config["same_question"]:
+            return "repeated_question"
+        return None
+
+    def _predict(self, domain: Domain, action: str,
+                 reason: str | None = None) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        probabilities[domain.index_for_action(action)] = 1.0
+        events = [SlotSet("handoff_reason", reason)] if reason else []
+        return self._prediction(probabilities, events=events)
+
+    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
+                                     rule_only_data: Dict[str, Any] | None = None,
+                                     **kwargs: Any) -> PolicyPrediction:
+        latest_action = tracker.latest_action_name
+        if tracker.get_slot("handoff_active"):
+            if latest_action == ACTION_LISTEN_NAME:
+                return self._predict(domain, WAIT)
+            if latest_action == WAIT:
+                return self._predict(domain, ACTION_LISTEN_NAME)
+            return self._prediction(self._default_predictions(domain))
+        if latest_action == APOLOGY:
+            return self._predict(domain, HANDOFF)
+        if latest_action == ACTION_LISTEN_NAME:
+            reason = self.reason(tracker)
+            if reason == "angry":
+                return self._predict(domain, APOLOGY, reason)
+            if reason:
+                return self._predict(domain, HANDOFF, reason)
+        elif tracker.get_slot("verification_locked") and not tracker.get_slot(
+                "handoff_reason") and self._just_ran_an_order_action(tracker):
+            return self._predict(domain, HANDOFF, "verification_failed")
+        return self._prediction(self._default_predictions(domain))
+
+    @staticmethod
+    def _just_ran_an_order_action(tracker: DialogueStateTracker) -> bool:
+        """The lock was just reported by an order action (not an old lock, long ago)."""
+        for event in reversed(tracker.applied_events()):
+            if isinstance(event, ActionExecuted):
+                return event.action_name in ("action_order_status", "action_cancel_order",
+                                             "action_open_return", "action_return_status")
+        return False

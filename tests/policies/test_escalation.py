@@ -1,0 +1,123 @@
+"""The escalation policy on real Rasa trackers: every trigger, and calm complaints that stay."""
+
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.policies.escalation import EscalationPolicy
+from bot.settings import PROJECT_ROOT
+
+DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+Turn = Tuple[str, str, str]  # text, intent, sentiment label
+
+
+@pytest.fixture(scope="module")
+def policy(tmp_path_factory) -> EscalationPolicy:
+    storage = LocalModelStorage(tmp_path_factory.mktemp("policy"))
+    return EscalationPolicy.create(EscalationPolicy.get_default_config(), storage,
+                                   Resource("escalation"),
+                                   ExecutionContext(GraphSchema({}), "test"))
+
+
+def tracker(turns: List[Turn], after: Optional[List] = None, slots=None) -> DialogueStateTracker:
+    events = [ActionExecuted("action_session_start"), ActionExecuted("action_listen")]
+    for key, value in (slots or {}).items():
+        events.append(SlotSet(key, value))
+    for index, (text, intent, label) in enumerate(turns):
+        events.append(UserUttered(text, {"name": intent, "confidence": 0.9},
+                                  parse_data={"intent": {"name": intent, "confidence": 0.9},
+                                              "entities": [], "text": text,
+                                              "sentiment": {"label": label, "score": 0.0}}))
+        if index < len(turns) - 1:
+            events += [ActionExecuted("utter_anything_else"), ActionExecuted("action_listen")]
+    events += after or []
+    return DialogueStateTracker.from_events("shopper", events, DOMAIN.slots)
+
+
+def predicted(policy: EscalationPolicy, tracker_: DialogueStateTracker) -> Optional[str]:
+    prediction = policy.predict_action_probabilities(tracker_, DOMAIN)
+    if max(prediction.probabilities) == 0:
+        return None
+    assert prediction.policy_priority == 7
+    return DOMAIN.action_names_or_texts[prediction.max_confidence_index]
+
+
+def reason_set(policy, tracker_) -> Optional[str]:
+    events = policy.predict_action_probabilities(tracker_, DOMAIN).events
+    return next((e.value for e in events if isinstance(e, SlotSet)), None)
+
+
+CALM = ("siparişim nerede", "order_status", "neutral")
+
+
+def test_asking_for_a_human_hands_off_at_once(policy) -> None:
+    asked = tracker([CALM, ("temsilciye bağla", "human_handoff", "neutral")])
+    assert predicted(policy, asked) == "action_handoff"
+    assert reason_set(policy, asked) == "asked_for_human"
+
+
+def test_anger_gets_an_apology_first_then_a_person(policy) -> None:
+    angry = tracker([("REZALET!!! paramı iade edin", "complaint", "angry")])
+    assert predicted(policy, angry) == "action_calm_apology"
+    apologised = tracker([("REZALET!!!", "complaint", "angry")],
+                         after=[ActionExecuted("action_calm_apology")])
+    assert predicted(policy, apologised) == "action_handoff"
+
+
+def test_frustration_two_negative_turns_of_three(policy) -> None:
+    turns = [("ürün beklediğim gibi değil", "complaint", "negative"), CALM,
+             ("hala cevap yok, memnun değilim", "complaint", "negative")]
+    assert predicted(policy, tracker(turns)) == "action_handoff"
+    assert reason_set(policy, tracker(turns)) == "frustration"
+
+
+def test_one_calm_complaint_stays_with_the_bot(policy) -> None:
+    turns = [CALM, ("ürün kırık geldi, ne yapabilirim?", "complaint", "negative")]
+    assert predicted(policy, tracker(turns)) is None
+
+
+def test_two_misses_in_a_row(policy) -> None:
+    turns = [("asdf", "nlu_fallback", "neutral"), ("qwe zxc", "out_of_scope", "neutral")]
+    assert reason_set(policy, tracker(turns)) == "repeated_fallback"
+    assert predicted(policy, tracker(turns[:1])) is None
+
+
+def test_the_same_question_a_third_time(policy) -> None:
+    turns = [CALM, ("10045821", "inform", "neutral"), CALM, ("evet", "affirm", "neutral"), CALM]
+    assert reason_set(policy, tracker(turns)) == "repeated_question"
+    assert predicted(policy, tracker(turns[:3])) is None
+
+
+@pytest.mark.parametrize("text", ["kartımdan iki kere çekim yapılmış",
+                                  "şarj aleti prizde alev aldı",
+                                  "tüketici hakem heyetine başvuracağım"])
+def test_sensitive_topics(policy, text: str) -> None:
+    assert reason_set(policy, tracker([(text, "complaint", "negative")])) == "sensitive"
+
+
+def test_locked_verification_after_an_order_action(policy) -> None:
+    locked = tracker([CALM], after=[ActionExecuted("action_order_status"),
+                                    SlotSet("verification_locked", True)])
+    assert predicted(policy, locked) == "action_handoff"
+    assert reason_set(policy, locked) == "verification_failed"
+
+
+def test_while_an_agent_has_it_messages_wait_for_the_agent(policy) -> None:
+    waiting = tracker([("merhaba?", "greet", "neutral")], slots={"handoff_active": True})
+    assert predicted(policy, waiting) == "action_wait_for_agent"
+    done = tracker([("merhaba?", "greet", "neutral")], slots={"handoff_active": True},
+                   after=[ActionExecuted("action_wait_for_agent")])
+    assert predicted(policy, done) == "action_listen"
+
+
+def test_abstains_otherwise(policy) -> None:
+    assert predicted(policy, tracker([CALM])) is None
+    assert predicted(policy, tracker([CALM], after=[ActionExecuted("order_form")])) is None
