@@ -30,7 +30,7 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_train(settings: Settings, _args: argparse.Namespace) -> int:
-    ensure_model(settings.model_dir)
+    ensure_model(settings.model_dir, rasa_environment(settings, os.environ))
     return 0
 
 
@@ -48,11 +48,18 @@ def cmd_eval(settings: Settings, _args: argparse.Namespace) -> int:
         print(f"No model for the current data ({model.name}): run `make train` first.")
         return 1
     examples = load_examples()
-    baseline = default_pipeline_model(settings.model_dir)
+    baseline = default_pipeline_model(settings.model_dir, rasa_environment(settings, os.environ))
     results = {"asistan": evaluate_model(model, examples),
                "rasa-default": evaluate_model(baseline, examples)}
     print(f"Held-out set: {len(examples)} examples (tests/nlu/heldout.yml)\n")
     print(report(results))
+    return 0
+
+
+def cmd_console(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.web.console import main as serve_console
+
+    serve_console(settings)
     return 0
 
 
@@ -71,9 +78,9 @@ Press Ctrl-C to stop everything.
 
 
 def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
-    model = ensure_model(settings.model_dir)
-    services = product_services(settings, model)
     env = rasa_environment(settings, os.environ)
+    model = ensure_model(settings.model_dir, env)
+    services = product_services(settings, model)
     print("Starting the action server and the Rasa server (about a minute)...")
     start_all(services, env, settings.runtime_dir / "logs")  # Ctrl-C here stops them too
     stop = threading.Event()
@@ -130,8 +137,9 @@ def main(argv: List[str] | None = None) -> int:
     commands.add_parser("train", help="train a model unless one matches the current data")
     commands.add_parser("run", help="start the action server and the Rasa server")
     commands.add_parser("chat", help="chat with the running assistant in this terminal")
+    commands.add_parser("console", help="serve the agent console (started by `run` too)")
     commands.add_parser("eval", help="score the model on the held-out set, beside Rasa's default")
     args = parser.parse_args(argv)
     handler = {"seed": cmd_seed, "train": cmd_train, "run": cmd_run, "chat": cmd_chat,
-               "eval": cmd_eval}
+               "eval": cmd_eval, "console": cmd_console}
     return handler[args.command](get_settings(), args)

@@ -16,7 +16,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Mapping, Sequence, Tuple
 
 from bot.model import training_files
 from bot.settings import PROJECT_ROOT
@@ -106,7 +106,7 @@ def evaluate_model(model: Path, examples: Sequence[Example]) -> Dict[str, Scores
     return {"written": score(written, examples), "ascii": score(folded, examples)}
 
 
-def default_pipeline_model(model_dir: Path) -> Path:
+def default_pipeline_model(model_dir: Path, env: Mapping[str, str]) -> Path:
     """Rasa's default NLU pipeline trained on our data; trained only if it is missing."""
     digest = hashlib.sha256(DEFAULT_CONFIG.read_bytes())
     for path in training_files(PROJECT_ROOT, ["data/nlu"]):
@@ -118,7 +118,7 @@ def default_pipeline_model(model_dir: Path) -> Path:
         subprocess.run(
             [sys.executable, "-m", "rasa", "train", "nlu", "--config", str(DEFAULT_CONFIG),
              "--nlu", "data/nlu", "--out", str(model_dir), "--fixed-model-name", name],
-            cwd=PROJECT_ROOT, check=True)
+            cwd=PROJECT_ROOT, env=dict(env), check=True)
     return target
 
 

@@ -11,7 +11,7 @@ import hashlib
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterable, List
+from typing import Iterable, List, Mapping
 
 from bot.settings import PROJECT_ROOT
 
@@ -44,8 +44,8 @@ def model_path(model_dir: Path, root: Path = PROJECT_ROOT) -> Path:
     return model_dir / f"asistan-{fingerprint(root)}.tar.gz"
 
 
-def ensure_model(model_dir: Path, root: Path = PROJECT_ROOT) -> Path:
-    """The model for the current data, trained first if it does not exist yet."""
+def ensure_model(model_dir: Path, env: Mapping[str, str], root: Path = PROJECT_ROOT) -> Path:
+    """The model for the current data, trained first (in ``env``) if it does not exist yet."""
     target = model_path(model_dir, root)
     if target.exists():
         print(f"Model is up to date: {target.name}")
@@ -55,6 +55,7 @@ def ensure_model(model_dir: Path, root: Path = PROJECT_ROOT) -> Path:
         [sys.executable, "-m", "rasa", "train", "--out", str(model_dir),
          "--fixed-model-name", target.name[: -len(".tar.gz")]],
         cwd=root,
+        env=dict(env),
         check=True,
     )
     return target

@@ -39,6 +39,9 @@ def rasa_environment(settings: Settings, base: Mapping[str, str]) -> Dict[str, s
     # The action server has no authentication: it listens only where the settings say.
     env["SANIC_HOST"] = settings.host
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # No telemetry or crash reports: the machine may have no internet, and shops' chats
+    # are their own.
+    env["RASA_TELEMETRY_ENABLED"] = "false"
     return env
 
 
@@ -119,6 +122,8 @@ def product_services(settings: Settings, model: Path) -> List[Service]:
                 f"{base}:{settings.action_port}/health"),
         Service("rasa", rasa_server_command(settings, model),
                 f"{base}:{settings.rasa_port}/status?token={settings.rasa_token}"),
+        Service("console", [sys.executable, "-m", "bot", "console"],
+                f"{base}:{settings.web_port}/health"),
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 import yaml
 
 from bot.model import model_path
+from bot.services import rasa_environment
 from bot.settings import PROJECT_ROOT, get_settings
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
@@ -28,7 +30,8 @@ KNOWN_WARNINGS = (
 
 
 def _rasa(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rasa", *args], cwd=PROJECT_ROOT,
+    env = rasa_environment(get_settings(), os.environ)
+    return subprocess.run([sys.executable, "-m", "rasa", *args], cwd=PROJECT_ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 

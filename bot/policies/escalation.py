@@ -21,9 +21,11 @@ from typing import Any, Dict, List
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.nlu.sentiment import is_threat
@@ -66,7 +68,8 @@ class EscalationPolicy(Policy):
             "question_window": 6,
         }
 
-    def train(self, *args: Any, **kwargs: Any) -> Any:
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
+              **kwargs: Any) -> Resource:
         """Nothing to learn: the policy is the rules above."""
         return self._resource
 

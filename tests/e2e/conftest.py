@@ -14,6 +14,7 @@ from bot.model import model_path
 from bot.services import product_services, rasa_environment, start_all, stop_all
 from bot.settings import Settings, get_settings, load_settings
 from bot.store.db import Database
+from bot.store.policies import write_policies
 from bot.store.seed import seed
 
 
@@ -33,6 +34,8 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     store = Database(f"sqlite:///{runtime / 'store.db'}")
     tz = get_settings().timezone
     seed(store, datetime.now(tz).date(), tz)
+    with store.unit_of_work() as session:  # agents on duty around the clock, for the tests
+        write_policies(session, {"support_open": {day: "00:00-23:59" for day in range(1, 8)}})
     store.dispose()
     env = {
         **os.environ,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -27,7 +27,7 @@ def policy(tmp_path_factory) -> EscalationPolicy:
                                    ExecutionContext(GraphSchema({}), "test"))
 
 
-def tracker(turns: List[Turn], after: Optional[List] = None, slots=None) -> DialogueStateTracker:
+def tracker(turns: List[Turn], after: List | None = None, slots=None) -> DialogueStateTracker:
     events = [ActionExecuted("action_session_start"), ActionExecuted("action_listen")]
     for key, value in (slots or {}).items():
         events.append(SlotSet(key, value))
@@ -42,7 +42,7 @@ def tracker(turns: List[Turn], after: Optional[List] = None, slots=None) -> Dial
     return DialogueStateTracker.from_events("shopper", events, DOMAIN.slots)
 
 
-def predicted(policy: EscalationPolicy, tracker_: DialogueStateTracker) -> Optional[str]:
+def predicted(policy: EscalationPolicy, tracker_: DialogueStateTracker) -> str | None:
     prediction = policy.predict_action_probabilities(tracker_, DOMAIN)
     if max(prediction.probabilities) == 0:
         return None
@@ -50,7 +50,7 @@ def predicted(policy: EscalationPolicy, tracker_: DialogueStateTracker) -> Optio
     return DOMAIN.action_names_or_texts[prediction.max_confidence_index]
 
 
-def reason_set(policy, tracker_) -> Optional[str]:
+def reason_set(policy, tracker_) -> str | None:
     events = policy.predict_action_probabilities(tracker_, DOMAIN).events
     return next((e.value for e in events if isinstance(e, SlotSet)), None)
 

@@ -1,0 +1,60 @@
+"""Today's numbers for the console's dashboard: queue, waits, handoff rate and CSAT."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any, Dict
+
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from bot.handoff.models import Ticket, TicketStatus
+from bot.store.models import SatisfactionRating
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    waiting: int
+    handed_off_today: int
+    median_wait_minutes: float | None
+    conversations_today: int | None
+    handoff_rate: float | None
+    csat_today: float | None
+
+    def as_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+def conversations_since(tracker_engine: Engine, since: datetime) -> int | None:
+    """Distinct conversations with a message since ``since`` in Rasa's SQL tracker store."""
+    try:
+        with tracker_engine.connect() as connection:
+            return connection.execute(
+                text("SELECT COUNT(DISTINCT sender_id) FROM events "
+                     "WHERE type_name = 'user' AND timestamp >= :since"),
+                {"since": since.timestamp()}).scalar_one()
+    except Exception:  # noqa: BLE001 - no tracker table yet (no conversation at all)
+        return None
+
+
+def dashboard(session: Session, start_of_day_utc: datetime,
+              conversations: int | None) -> Dashboard:
+    waiting = session.execute(select(func.count(Ticket.id)).where(
+        Ticket.status == TicketStatus.WAITING.value)).scalar_one()
+    today = session.execute(select(Ticket.created_at, Ticket.assigned_at).where(
+        Ticket.created_at >= start_of_day_utc)).all()
+    waits = [(assigned - created).total_seconds() / 60 for created, assigned in today
+             if assigned is not None]
+    csat = session.execute(select(func.avg(SatisfactionRating.score)).where(
+        SatisfactionRating.created_at >= start_of_day_utc)).scalar()
+    return Dashboard(
+        waiting=waiting,
+        handed_off_today=len(today),
+        median_wait_minutes=round(statistics.median(waits), 1) if waits else None,
+        conversations_today=conversations,
+        handoff_rate=round(len(today) / conversations, 3) if conversations else None,
+        csat_today=round(float(csat), 2) if csat is not None else None,
+    )

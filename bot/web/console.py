@@ -1,0 +1,330 @@
+"""The agent console: log in, take queued chats, read the whole context, reply, hand back.
+
+An aiohttp application. Every page and API needs a logged-in agent (a session cookie whose
+token is stored hashed, see `bot.handoff.agents`); every state-changing request needs the
+session's CSRF token in the ``X-CSRF-Token`` header (the login form uses a double-submit
+cookie). The page polls the API, so new shopper messages appear without a reload.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict
+
+from aiohttp import web
+
+from bot.handoff import agents, metrics, queue
+from bot.handoff.agents import SessionView
+from bot.privacy import mask_email, mask_phone
+from bot.settings import Settings
+from bot.store import orders, returns
+from bot.store.db import Database, database_for
+from bot.store.models import Customer
+from bot.web.rasa_api import RasaApi, RasaUnavailable
+
+logger = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+SESSION_COOKIE = "asistan_session"
+LOGIN_CSRF_COOKIE = "asistan_login_csrf"
+MAX_REPLY = 4000
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+DATABASE = web.AppKey("database", Database)
+TRACKER_DB = web.AppKey("tracker_database", Database)
+RASA = web.AppKey("rasa", RasaApi)
+SETTINGS = web.AppKey("settings", Settings)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _session(request: web.Request) -> SessionView:
+    return request["agent_session"]
+
+
+@web.middleware
+async def require_login(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """No page or API answers without a live session; writes also need the CSRF token."""
+    if request.path in ("/login", "/health"):
+        return await handler(request)
+    with request.app[DATABASE].unit_of_work() as session:
+        found = agents.find_session(session, request.cookies.get(SESSION_COOKIE), _now())
+    if found is None:
+        if request.path.startswith("/api/"):
+            raise web.HTTPUnauthorized(text='{"error": "login required"}',
+                                       content_type="application/json")
+        raise web.HTTPFound("/login")
+    if request.method not in ("GET", "HEAD") and not secrets.compare_digest(
+            request.headers.get("X-CSRF-Token", ""), found.csrf_token):
+        raise web.HTTPForbidden(text='{"error": "bad CSRF token"}',
+                                content_type="application/json")
+    request["agent_session"] = found
+    return await handler(request)
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    response.headers.setdefault("Content-Security-Policy",
+                                "default-src 'self'; style-src 'self' 'unsafe-inline'")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+async def login_page(request: web.Request) -> web.Response:
+    token = secrets.token_urlsafe(24)
+    html = (STATIC / "login.html").read_text("utf-8").replace("{{csrf}}", token)
+    failed = "login-failed" if request.query.get("failed") else ""
+    response = web.Response(text=html.replace("{{state}}", failed), content_type="text/html")
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict")
+    return response
+
+
+async def login(request: web.Request) -> web.Response:
+    form = await request.post()
+    if not secrets.compare_digest(str(form.get("csrf", "")),
+                                  request.cookies.get(LOGIN_CSRF_COOKIE, "-")):
+        raise web.HTTPForbidden(text="bad CSRF token")
+    with request.app[DATABASE].unit_of_work() as session:
+        agent = agents.authenticate(session, str(form.get("username", "")),
+                                    str(form.get("password", "")))
+        if agent is None:
+            logger.info("failed console login")
+            raise web.HTTPFound("/login?failed=1")
+        token, _ = agents.start_session(session, agent.id, _now())
+    response = web.HTTPFound("/console")
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict",
+                        max_age=int(agents.SESSION_LIFETIME.total_seconds()))
+    response.del_cookie(LOGIN_CSRF_COOKIE)
+    raise response
+
+
+async def logout(request: web.Request) -> web.Response:
+    with request.app[DATABASE].unit_of_work() as session:
+        agents.end_session(session, request.cookies.get(SESSION_COOKIE))
+    response = web.json_response({"ok": True})
+    response.del_cookie(SESSION_COOKIE)
+    return response
+
+
+async def console_page(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "console.html")
+
+
+async def static_file(request: web.Request) -> web.FileResponse:
+    name = request.match_info["name"]
+    if name not in ("console.js", "console.css"):
+        raise web.HTTPNotFound()
+    return web.FileResponse(STATIC / name)
+
+
+def _ticket_json(ticket: queue.TicketView, place: int = 0) -> Dict[str, Any]:
+    return {
+        "id": ticket.id, "conversation_id": ticket.conversation_id, "channel": ticket.channel,
+        "reason": ticket.reason, "priority": ticket.priority, "status": ticket.status,
+        "summary": json.loads(ticket.summary), "sentiment": list(ticket.sentiment_trail),
+        "created_at": ticket.created_at.isoformat() + "Z", "position": place,
+        "agent_name": ticket.agent_name, "callback_contact": ticket.callback_contact,
+        "customer_id": ticket.customer_id, "order_id": ticket.order_id,
+    }
+
+
+async def me(request: web.Request) -> web.Response:
+    found = _session(request)
+    return web.json_response({"agent": found.agent.display_name, "id": found.agent.id,
+                              "supervisor": found.agent.is_supervisor,
+                              "csrf": found.csrf_token})
+
+
+async def queue_view(request: web.Request) -> web.Response:
+    agent = _session(request).agent
+    with request.app[DATABASE].unit_of_work() as session:
+        waiting = [_ticket_json(t, place) for place, t in
+                   enumerate(queue.waiting(session), start=1)]
+        mine = [_ticket_json(t) for t in queue.assigned_to(session, agent.id)]
+        team = [{"id": a.id, "name": a.display_name} for a in agents.active_agents(session)
+                if a.id != agent.id]
+    return web.json_response({"waiting": waiting, "mine": mine, "agents": team})
+
+
+def _owned_ticket(request: web.Request, session: Any) -> queue.TicketView:
+    """The ticket, if this agent holds it (supervisors may read every ticket)."""
+    ticket = queue.get_ticket(session, int(request.match_info["ticket_id"]))
+    agent = _session(request).agent
+    if ticket is None:
+        raise web.HTTPNotFound(text='{"error": "no such ticket"}', content_type="application/json")
+    if ticket.agent_id != agent.id and not (agent.is_supervisor and request.method == "GET"):
+        raise web.HTTPForbidden(text='{"error": "not your ticket"}',
+                                content_type="application/json")
+    return ticket
+
+
+def _customer_json(session: Any, customer_id: int | None,
+                   today: date) -> Dict[str, Any] | None:
+    if customer_id is None:
+        return None
+    customer = session.get(Customer, customer_id)
+    recent = orders.recent_orders(session, customer_id, limit=10)
+    return {
+        "name": customer.full_name,
+        "email": mask_email(customer.email),
+        "phone": mask_phone(customer.phone),
+        "city": customer.city,
+        "orders": [{"id": o.order_id, "status": o.status, "placed_at": o.placed_at.isoformat(),
+                    "total": str(o.total), "items": o.item_count} for o in recent],
+        "returns": [{"code": r.code, "order_id": r.order_id, "status": r.status,
+                     "refund": str(r.refund_amount) if r.refund_amount is not None else None,
+                     "overdue": r.refund_overdue(today)}
+                    for r in returns.returns_for_customer(session, customer_id)],
+    }
+
+
+async def ticket_detail(request: web.Request) -> web.Response:
+    today = datetime.now(request.app[SETTINGS].timezone).date()
+    with request.app[DATABASE].unit_of_work() as session:
+        ticket = _owned_ticket(request, session)
+        customer = _customer_json(session, ticket.customer_id, today)
+    try:
+        transcript = await request.app[RASA].transcript(ticket.conversation_id)
+    except RasaUnavailable as error:
+        logger.warning("transcript unavailable: %s", error)
+        transcript = None
+    return web.json_response({"ticket": _ticket_json(ticket), "customer": customer,
+                              "transcript": transcript})
+
+
+async def claim(request: web.Request) -> web.Response:
+    agent = _session(request).agent
+    with request.app[DATABASE].unit_of_work() as session:
+        won = queue.claim(session, int(request.match_info["ticket_id"]), agent.id, _now())
+    if not won:
+        raise web.HTTPConflict(text='{"error": "already taken"}', content_type="application/json")
+    return web.json_response({"ok": True})
+
+
+async def reply(request: web.Request) -> web.Response:
+    body = await _json_body(request)
+    text = str(body.get("text", "")).strip()
+    if not text or len(text) > MAX_REPLY:
+        raise web.HTTPBadRequest(text='{"error": "empty or too long"}',
+                                 content_type="application/json")
+    with request.app[DATABASE].unit_of_work() as session:
+        ticket = _owned_ticket(request, session)
+    if ticket.status != queue.TicketStatus.ASSIGNED.value:
+        raise web.HTTPConflict(text='{"error": "ticket is not open"}',
+                               content_type="application/json")
+    try:
+        await request.app[RASA].say(ticket.conversation_id, text,
+                                    _session(request).agent.display_name)
+    except RasaUnavailable as error:
+        logger.error("reply not delivered: %s", error)
+        raise web.HTTPBadGateway(text='{"error": "assistant unavailable, not sent"}',
+                                 content_type="application/json") from error
+    return web.json_response({"ok": True})
+
+
+async def resolve(request: web.Request) -> web.Response:
+    return await _finish(request, ask_rating=True)
+
+
+async def transfer(request: web.Request) -> web.Response:
+    body = await _json_body(request)
+    target = body.get("to")
+    if target == "bot":
+        return await _finish(request, ask_rating=False)
+    agent = _session(request).agent
+    with request.app[DATABASE].unit_of_work() as session:
+        moved = queue.transfer(session, int(request.match_info["ticket_id"]), agent.id,
+                               int(target or 0))
+    if not moved:
+        raise web.HTTPConflict(text='{"error": "cannot transfer"}',
+                               content_type="application/json")
+    return web.json_response({"ok": True})
+
+
+async def _finish(request: web.Request, ask_rating: bool) -> web.Response:
+    agent = _session(request).agent
+    with request.app[DATABASE].unit_of_work() as session:
+        ticket = _owned_ticket(request, session)
+        finish = queue.resolve if ask_rating else queue.return_to_bot
+        if not finish(session, ticket.id, agent.id, _now()):
+            raise web.HTTPConflict(text='{"error": "ticket is not open"}',
+                                   content_type="application/json")
+    try:
+        await request.app[RASA].hand_back(ticket.conversation_id, ask_rating)
+    except RasaUnavailable as error:
+        logger.error("hand-back not delivered: %s", error)
+        raise web.HTTPBadGateway(text='{"error": "assistant unavailable"}',
+                                 content_type="application/json") from error
+    return web.json_response({"ok": True})
+
+
+async def dashboard(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    local_midnight = datetime.combine(datetime.now(settings.timezone).date(), time(0),
+                                      settings.timezone)
+    start = local_midnight.astimezone(timezone.utc).replace(tzinfo=None)
+    conversations = metrics.conversations_since(request.app[TRACKER_DB].engine, local_midnight)
+    with request.app[DATABASE].unit_of_work() as session:
+        numbers = metrics.dashboard(session, start, conversations)
+    return web.json_response(numbers.as_dict())
+
+
+async def home(request: web.Request) -> web.Response:
+    raise web.HTTPFound("/console")
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def _json_body(request: web.Request) -> Dict[str, Any]:
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise web.HTTPBadRequest(text='{"error": "malformed JSON"}',
+                                 content_type="application/json") from error
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text='{"error": "expected an object"}',
+                                 content_type="application/json")
+    return body
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(middlewares=[security_headers, require_login],
+                          client_max_size=64 * 1024)
+    app[SETTINGS] = settings
+    app[DATABASE] = database_for(settings.database_url)
+    app[TRACKER_DB] = database_for(settings.tracker_database_url)
+    app[RASA] = RasaApi(settings.rasa_url, settings.rasa_token)
+    app.add_routes([
+        web.get("/health", health),
+        web.get("/login", login_page),
+        web.post("/login", login),
+        web.post("/logout", logout),
+        web.get("/", home),
+        web.get("/console", console_page),
+        web.get("/static/{name}", static_file),
+        web.get("/api/me", me),
+        web.get("/api/queue", queue_view),
+        web.get("/api/dashboard", dashboard),
+        web.get("/api/tickets/{ticket_id:\\d+}", ticket_detail),
+        web.post("/api/tickets/{ticket_id:\\d+}/claim", claim),
+        web.post("/api/tickets/{ticket_id:\\d+}/reply", reply),
+        web.post("/api/tickets/{ticket_id:\\d+}/resolve", resolve),
+        web.post("/api/tickets/{ticket_id:\\d+}/transfer", transfer),
+    ])
+    return app
+
+
+def main(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level)
+    web.run_app(create_app(settings), host=settings.host, port=settings.web_port,
+                access_log=None)

@@ -1,0 +1,79 @@
+"""The console's side of Rasa's HTTP API: read a conversation, speak into it, hand it back.
+
+Agent replies are `bot` events appended with ``output_channel=latest`` and
+``execute_side_effects=true``: Rasa sends them out on the shopper's own channel and keeps
+them in the tracker, so the transcript and the shopper see the same conversation.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, List
+from urllib.parse import quote
+
+import aiohttp
+
+TIMEOUT = aiohttp.ClientTimeout(total=15)
+
+
+class RasaUnavailable(Exception):
+    """The Rasa server did not answer or refused the request."""
+
+
+class RasaApi:
+    def __init__(self, base_url: str, token: str) -> None:
+        self._base = base_url.rstrip("/")
+        self._token = token
+
+    async def _request(self, method: str, path: str, params: Dict[str, str] | None = None,
+                       body: Any = None) -> Any:
+        query = {"token": self._token, **(params or {})}
+        try:
+            async with aiohttp.ClientSession(timeout=TIMEOUT) as client, client.request(
+                    method, f"{self._base}{path}", params=query, json=body) as response:
+                if response.status >= 400:
+                    raise RasaUnavailable(f"{method} {path}: HTTP {response.status}")
+                return await response.json()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RasaUnavailable(str(error)) from error
+
+    @staticmethod
+    def _conversation(conversation_id: str) -> str:
+        return f"/conversations/{quote(conversation_id, safe='')}"
+
+    async def transcript(self, conversation_id: str) -> List[Dict[str, Any]]:
+        """User, bot and agent messages in order, with their time and sentiment."""
+        tracker = await self._request("GET", f"{self._conversation(conversation_id)}/tracker",
+                                      {"include_events": "ALL"})
+        messages = []
+        for event in tracker.get("events", []):
+            if event.get("event") not in ("user", "bot") or not event.get("text"):
+                continue
+            metadata = event.get("metadata") or {}
+            parse = event.get("parse_data") or {}
+            messages.append({
+                "from": "agent" if metadata.get("agent_name") else event["event"],
+                "agent_name": metadata.get("agent_name"),
+                "text": event["text"],
+                "at": event.get("timestamp"),
+                "sentiment": (parse.get("sentiment") or {}).get("label"),
+            })
+        return messages
+
+    async def say(self, conversation_id: str, text: str, agent_name: str) -> None:
+        """An agent's message, delivered on the shopper's channel and kept in the tracker."""
+        event = {"event": "bot", "text": text, "timestamp": time.time(),
+                 "metadata": {"agent_name": agent_name}}
+        await self._request("POST", f"{self._conversation(conversation_id)}/tracker/events",
+                            {"output_channel": "latest", "execute_side_effects": "true"}, event)
+
+    async def hand_back(self, conversation_id: str, ask_rating: bool) -> None:
+        """The bot owns the conversation again; after a resolution it asks for a rating."""
+        events = [{"event": "slot", "name": "handoff_active", "value": False},
+                  {"event": "slot", "name": "handoff_reason", "value": None}]
+        await self._request("POST", f"{self._conversation(conversation_id)}/tracker/events",
+                            None, events)
+        if ask_rating:
+            await self._request(
+                "POST", f"{self._conversation(conversation_id)}/trigger_intent",
+                {"output_channel": "latest"}, {"name": "EXTERNAL_handoff_resolved"})

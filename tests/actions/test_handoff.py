@@ -1,0 +1,93 @@
+"""Handoff actions on a real store: tickets, places, waits, office hours, call-backs."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from actions.handoff import ActionAfterHandoff, ActionCalmApology, ActionHandoff, ActionWaitForAgent
+from bot.handoff.models import Ticket
+from bot.store.policies import write_policies
+from tests.actions.conftest import make_tracker, run_action
+
+ALWAYS = {"support_open": {day: "00:00-23:59" for day in range(1, 8)}}
+NEVER = {"support_open": {}}
+
+
+def _hours(store, hours) -> None:
+    with store.unit_of_work() as session:
+        write_policies(session, hours)
+
+
+def _history(*turns):
+    events = []
+    for text, intent, label in turns:
+        events.append({"event": "user", "text": text, "parse_data": {
+            "intent": {"name": intent}, "sentiment": {"label": label, "score": 0}}})
+        events.append({"event": "action", "name": "action_order_status"})
+    return events
+
+
+def test_handoff_opens_one_ticket_with_the_context(private_store) -> None:
+    _hours(private_store, ALWAYS)
+    tracker = make_tracker(text="REZALET!!!", intent="complaint",
+                           slots={"handoff_reason": "angry", "verified_customer_id": 1,
+                                  "last_order_id": "10045823"},
+                           history=_history(("siparişim nerede", "order_status", "neutral")))
+    first = run_action(ActionHandoff(), tracker)
+    assert first.responses == ["utter_handoff_queued", "utter_handoff_context"]
+    assert first.messages[0]["position"] == 1
+    assert {"handoff_active": True, "handoff_reason": "angry"}.items() <= first.slots().items()
+    again = run_action(ActionHandoff(), tracker)
+    assert again.messages[0]["position"] == 1
+    with private_store.unit_of_work() as session:
+        [ticket] = session.execute(select(Ticket)).scalars().all()
+        summary = json.loads(ticket.summary)
+    assert ticket.priority == 3 and ticket.order_id == 10045823 and ticket.customer_id == 1
+    assert summary["bot_tried"] == ["action_order_status"]
+    assert summary["intents"][0] == "order_status"
+
+
+def test_out_of_hours_keeps_the_message_and_offers_a_call_back(private_store) -> None:
+    _hours(private_store, NEVER)
+    run = run_action(ActionHandoff(), make_tracker(text="temsilci", intent="human_handoff"))
+    assert run.responses == ["utter_handoff_offline"]
+    assert run.messages[0]["support_hours"]
+    callback = run_action(ActionWaitForAgent(), make_tracker(
+        text="beni 0532 111 22 33 numarasından arayın", slots={"handoff_active": True}))
+    assert callback.responses == ["utter_callback_saved"]
+    with private_store.unit_of_work() as session:
+        assert session.execute(select(Ticket.callback_contact)).scalar_one() == "5321112233"
+
+
+def test_waiting_shopper_hears_the_place_and_nothing_once_an_agent_has_it(private_store) -> None:
+    _hours(private_store, ALWAYS)
+    run_action(ActionHandoff(), make_tracker(text="temsilci", intent="human_handoff"))
+    waiting = run_action(ActionWaitForAgent(), make_tracker(text="hala bekliyorum",
+                                                            slots={"handoff_active": True}))
+    assert waiting.responses == ["utter_handoff_waiting"]
+    with private_store.unit_of_work() as session:
+        session.execute(select(Ticket)).scalar_one().status = "assigned"
+    quiet = run_action(ActionWaitForAgent(), make_tracker(text="merhaba?",
+                                                          slots={"handoff_active": True}))
+    assert quiet.responses == []
+
+
+def test_no_open_ticket_gives_the_conversation_back(private_store) -> None:
+    run = run_action(ActionWaitForAgent(), make_tracker(text="?", slots={"handoff_active": True}))
+    assert run.slots() == {"handoff_active": False, "handoff_reason": None}
+
+
+def test_apology_names_the_problem() -> None:
+    damaged = run_action(ActionCalmApology(), make_tracker(text="KIRIK GELDİ REZALET!!!"))
+    assert damaged.responses == ["utter_apology_damaged"]
+    generic = run_action(ActionCalmApology(), make_tracker(text="sizden nefret ediyorum"))
+    assert generic.responses == ["utter_apology_generic"]
+
+
+def test_after_the_agent_the_bot_asks_for_a_rating() -> None:
+    run = run_action(ActionAfterHandoff(), make_tracker(slots={"handoff_active": True,
+                                                               "csat_asked": True}))
+    assert run.responses == ["utter_ask_csat_human"]
+    assert run.slots()["csat_task"] == "human" and run.slots()["handoff_active"] is False

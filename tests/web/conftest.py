@@ -1,0 +1,59 @@
+"""The agent console on loopback, on a store of its own."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime
+from typing import Iterator
+
+import pytest
+import requests
+
+from bot.services import Service, rasa_environment
+from bot.settings import Settings, get_settings, load_settings
+from bot.store.db import Database
+from bot.store.seed import seed
+from tests.e2e.conftest import free_port
+
+PASSWORD = "asistan-demo"
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory) -> Iterator[Settings]:
+    runtime = tmp_path_factory.mktemp("console")
+    store = Database(f"sqlite:///{runtime / 'store.db'}")
+    tz = get_settings().timezone
+    seed(store, datetime.now(tz).date(), tz)
+    store.dispose()
+    env = {**os.environ, "ASISTAN_RUNTIME_DIR": str(runtime), "DATABASE_URL": store.url,
+           "TRACKER_DATABASE_URL": f"sqlite:///{runtime / 'tracker.db'}",
+           "RASA_TOKEN": "console-test", "WEB_PORT": str(free_port()),
+           "RASA_PORT": str(free_port())}  # nothing listens there: Rasa is "down"
+    settings = load_settings(env)
+    service = Service("console", [os.sys.executable, "-m", "bot", "console"],
+                      f"http://{settings.host}:{settings.web_port}/health")
+    service.start(rasa_environment(settings, env), runtime / "logs")
+    try:
+        service.wait_ready(60)
+        yield settings
+    finally:
+        service.stop()
+
+
+def base(settings: Settings) -> str:
+    return f"http://{settings.host}:{settings.web_port}"
+
+
+def login(settings: Settings, username: str = "temsilci",
+          password: str = PASSWORD) -> requests.Session:
+    """A browser-like session: fetch the form (CSRF cookie), post it, keep the cookie."""
+    browser = requests.Session()
+    page = browser.get(f"{base(settings)}/login", timeout=10)
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    browser.post(f"{base(settings)}/login", data={"csrf": token, "username": username,
+                                                  "password": password}, timeout=10)
+    me = browser.get(f"{base(settings)}/api/me", timeout=10)
+    if me.ok:
+        browser.headers["X-CSRF-Token"] = me.json()["csrf"]
+    return browser
