@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 PY310 := $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 \
 	"$$(command -v python3.10)"; do [ -x "$$p" ] && { echo "$$p"; break; }; done)
 
-.PHONY: help install seed train run test lint eval bench clean
+.PHONY: help install browser seed train run test lint eval bench clean
 
 help:
 	@echo "make run    start the assistant (installs, seeds and trains what is missing)"
@@ -25,6 +25,11 @@ $(STAMP): requirements.txt constraints.txt
 
 install: $(STAMP)
 
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 seed: install
 	$(PY) -m bot seed
 
@@ -37,7 +42,7 @@ run: seed train
 lint: install
 	$(VENV)/bin/ruff check .
 
-test: train lint
+test: train lint browser
 	$(PY) -m pytest
 
 eval: install

@@ -11,8 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import StoreUnavailable, policy_variables, shop_now, store_session
 from actions.satisfaction import ask_csat_once
-from actions.verification import VerifiedOrderForm, failure_slots, say_when_locked
-from bot.identity import parse_order_number
+from actions.verification import VerifiedOrderForm, not_found_events, verified_order
 from bot.store import orders
 from bot.store.cancellations import CancelOutcome, can_cancel, cancel_order
 
@@ -50,29 +49,25 @@ class ActionCancelOrder(Action):
     ) -> List[EventType]:
         reset: List[EventType] = [SlotSet("order_id", None), SlotSet("contact", None),
                                   SlotSet("confirm_cancel", None)]
-        if say_when_locked(dispatcher, tracker):
+        verified = verified_order(dispatcher, tracker)
+        if verified is None:
             return reset
-        customer_id = tracker.get_slot("verified_customer_id")
-        order_id = parse_order_number(tracker.get_slot("order_id"))
-        if customer_id is None or order_id is None:
-            return reset
+        customer_id, order_id = verified
         try:
             with store_session(dispatcher) as session:
                 variables = policy_variables(session)
-                order = orders.find_order_for_customer(session, order_id, int(customer_id))
+                order = orders.find_order_for_customer(session, order_id, customer_id)
                 outcome = CancelOutcome.NOT_FOUND
                 if order is not None and (
                     not can_cancel(order.status) or tracker.get_slot("confirm_cancel")
                 ):
-                    outcome = cancel_order(session, order_id, int(customer_id), shop_now())
+                    outcome = cancel_order(session, order_id, customer_id, shop_now())
         except StoreUnavailable:
             return reset
         if order is not None and outcome is CancelOutcome.NOT_FOUND:
             return reset  # asked but not confirmed: nothing changed
         if outcome is CancelOutcome.NOT_FOUND:
-            slots = failure_slots(dispatcher, tracker, "utter_order_not_found")
-            say_when_locked(dispatcher, tracker, slots)
-            return [SlotSet(key, value) for key, value in slots.items()]
+            return not_found_events(dispatcher, tracker)
         dispatcher.utter_message(response=OUTCOME_RESPONSES[outcome], order_id=order_id,
                                  **variables)
         events = reset + [SlotSet("last_order_id", str(order_id))]

@@ -16,12 +16,11 @@ from actions.common import StoreUnavailable, policy_variables, shop_today, store
 from actions.satisfaction import ask_csat_once
 from actions.verification import (
     VerifiedOrderForm,
-    failure_slots,
-    say_when_locked,
+    not_found_events,
     verified_customer,
+    verified_order,
 )
 from bot.formatting import day, moment, money, short_day
-from bot.identity import parse_order_number
 from bot.settings import get_settings
 from bot.store import orders
 from bot.store.models import OrderStatus
@@ -134,12 +133,10 @@ class ActionOrderStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         done: List[EventType] = [SlotSet("order_id", None), SlotSet("contact", None)]
-        if say_when_locked(dispatcher, tracker):
+        verified = verified_order(dispatcher, tracker)
+        if verified is None:
             return done
-        customer_id = verified_customer(tracker)
-        number = parse_order_number(tracker.get_slot("order_id"))
-        if customer_id is None or number is None:
-            return done
+        customer_id, number = verified
         try:
             with store_session(dispatcher) as session:
                 policies = policy_variables(session)
@@ -147,9 +144,7 @@ class ActionOrderStatus(Action):
         except StoreUnavailable:
             return done
         if details is None:
-            slots = failure_slots(dispatcher, tracker, "utter_order_not_found")
-            say_when_locked(dispatcher, tracker, slots)
-            return [SlotSet(key, value) for key, value in slots.items()]
+            return not_found_events(dispatcher, tracker)
         settings = get_settings()
         for response, variables in order_replies(
             details, policies, settings.timezone, shop_today()

@@ -15,9 +15,10 @@ from actions.common import StoreUnavailable, policy_variables, shop_now, shop_to
 from actions.satisfaction import ask_csat_once
 from actions.verification import (
     VerifiedOrderForm,
-    failure_slots,
+    not_found_events,
     say_when_locked,
     verified_customer,
+    verified_order,
 )
 from bot.formatting import day, money
 from bot.identity import parse_order_number
@@ -136,12 +137,10 @@ class ActionOpenReturn(Action):
                   domain: DomainDict) -> List[EventType]:
         reset: List[EventType] = [SlotSet(slot, None) for slot in
                                   ("order_id", "contact", "return_items", "return_reason")]
-        if say_when_locked(dispatcher, tracker):
+        verified = verified_order(dispatcher, tracker)
+        if verified is None:
             return reset
-        customer_id = verified_customer(tracker)
-        order_id = parse_order_number(tracker.get_slot("order_id"))
-        if customer_id is None or order_id is None:
-            return reset
+        customer_id, order_id = verified
         try:
             with store_session(dispatcher) as session:
                 policies = get_policies(session)
@@ -158,9 +157,7 @@ class ActionOpenReturn(Action):
         except StoreUnavailable:
             return reset
         if options.reason is ReturnBlock.NOT_FOUND:
-            slots = failure_slots(dispatcher, tracker, "utter_order_not_found")
-            say_when_locked(dispatcher, tracker, slots)
-            return [SlotSet(key, value) for key, value in slots.items()]
+            return not_found_events(dispatcher, tracker)
         if opened is None:
             if options.reason in BLOCK_RESPONSES:
                 window_end = day(options.window_ends) if options.window_ends else ""

@@ -13,6 +13,7 @@ from abc import abstractmethod
 from typing import Any, Dict, List
 
 from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -147,3 +148,20 @@ def say_when_locked(
         return False
     dispatcher.utter_message(response="utter_verification_locked")
     return True
+
+
+def verified_order(dispatcher: CollectingDispatcher, tracker: Tracker) -> tuple[int, int] | None:
+    """(customer id, order number) once an ownership form has finished; None when it did
+    not verify one (saying so if verification is locked)."""
+    if say_when_locked(dispatcher, tracker):
+        return None
+    customer_id = verified_customer(tracker)
+    order_id = parse_order_number(tracker.get_slot("order_id"))
+    return (customer_id, order_id) if customer_id is not None and order_id is not None else None
+
+
+def not_found_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """A verified shopper named an order that is not theirs: one more failed check."""
+    slots = failure_slots(dispatcher, tracker, "utter_order_not_found")
+    say_when_locked(dispatcher, tracker, slots)
+    return [SlotSet(key, value) for key, value in slots.items()]

@@ -72,6 +72,7 @@ Asistan is running.
       -d '{{"sender": "demo", "message": "Merhaba, siparişim nerede?"}}'
   Chat in this terminal (second shell):
     .venv/bin/python -m bot chat
+  Agent console: http://{settings.host}:{settings.web_port}  (demo agent: temsilci / asistan-demo)
   Rasa HTTP API token: runtime/rasa_token   Logs: {settings.runtime_dir}/logs/
 Press Ctrl-C to stop everything.
 """
@@ -81,7 +82,7 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
     env = rasa_environment(settings, os.environ)
     model = ensure_model(settings.model_dir, env)
     services = product_services(settings, model)
-    print("Starting the action server and the Rasa server (about a minute)...")
+    print("Starting the action server, the Rasa server and the console (about a minute)...")
     start_all(services, env, settings.runtime_dir / "logs")  # Ctrl-C here stops them too
     stop = threading.Event()
     # Handled explicitly: a shell that starts us in the background ignores SIGINT otherwise.

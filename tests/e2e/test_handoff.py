@@ -82,7 +82,6 @@ def test_angry_shopper_reaches_an_agent_and_rates_the_help(product: Settings) ->
 
 def test_a_calm_complaint_stays_with_the_bot(product: Settings) -> None:
     answer = Shopper(product).says("ürün kırık geldi, ne yapabilirim?")
-    assert "İade başlat" not in answer  # button titles are not in the text...
     assert "temsilcimize bağlıyorum" not in answer
     assert "özür" in answer
 
