@@ -92,7 +92,9 @@ async def _predict(model: Path, texts: Sequence[str]) -> List[Tuple[str, str | N
     predictions = []
     for text in texts:
         parsed = await agent.parse_message(text)
-        selector = parsed.get("response_selector", {}).get(RETRIEVAL_INTENT, {})
+        selectors = parsed.get("response_selector", {})
+        # Rasa's default pipeline has one selector for all retrieval intents: "default".
+        selector = selectors.get(RETRIEVAL_INTENT) or selectors.get("default") or {}
         topic = selector.get("response", {}).get("intent_response_key")
         predictions.append((parsed["intent"]["name"], topic))
     return predictions

@@ -58,9 +58,10 @@ class SentimentAnalyzer(GraphComponent):
 
         with model_storage.read_from(resource) as directory:
             path = directory / FILE_NAME
-            # Only scikit-learn and numpy types are expected in our own file.
+            # Only scikit-learn, numpy and scipy types are expected in our own file.
             untrusted = sio.get_untrusted_types(file=path)
-            unexpected = [t for t in untrusted if not t.startswith(("sklearn.", "numpy."))]
+            unexpected = [t for t in untrusted
+                          if not t.startswith(("sklearn.", "numpy.", "scipy."))]
             if unexpected:
                 raise ValueError(f"unexpected types in {path}: {unexpected}")
             classifier = sio.load(path, trusted=untrusted)
