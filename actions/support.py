@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -28,5 +28,5 @@ class ActionFallback(Action):
             dispatcher.utter_message(response="utter_out_of_scope")
         else:
             dispatcher.utter_message(response="utter_ask_rephrase")
-        # Forget the misunderstood message so it does not steer the next prediction.
-        return [UserUtteranceReverted()]
+        # The missed turn stays in the tracker: the escalation policy counts misses in a row.
+        return []

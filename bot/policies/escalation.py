@@ -48,6 +48,13 @@ def sentiment_label(event: UserUttered) -> str:
     return (event.parse_data or {}).get("sentiment", {}).get("label", "neutral")
 
 
+def _question(event: UserUttered) -> tuple[str | None, tuple[str, ...]]:
+    """A question's identity: its intent and what it named. "Cancel 10045825" twice is the
+    same question; cancelling two different orders is not."""
+    values = sorted(str(e.get("value")) for e in (event.entities or []))
+    return event.intent_name, tuple(values)
+
+
 def _is_sensitive(text: str) -> bool:
     return (is_threat(text) or first_match(text, "complaint_types") == "double_charge"
             or mentions(text, shopping_words()["safety"]))
@@ -94,9 +101,9 @@ class EscalationPolicy(Policy):
         if len(in_a_row) == self.config["fallbacks_in_a_row"] and all(
                 t.intent_name in MISSES for t in in_a_row):
             return "repeated_fallback"
-        asked = [t.intent_name for t in turns[-self.config["question_window"]:]]
+        asked = [_question(t) for t in turns[-self.config["question_window"]:]]
         if intent not in NOT_QUESTIONS and intent not in MISSES and asked.count(
-                intent) >= self.config["same_question"]:
+                _question(latest)) >= self.config["same_question"]:
             return "repeated_question"
         return None
 
@@ -119,6 +126,8 @@ class EscalationPolicy(Policy):
             return self._prediction(self._default_predictions(domain))
         if latest_action == APOLOGY:
             return self._predict(domain, HANDOFF)
+        if latest_action == HANDOFF:
+            return self._predict(domain, ACTION_LISTEN_NAME)
         if latest_action == ACTION_LISTEN_NAME:
             reason = self.reason(tracker)
             if reason == "angry":

@@ -96,6 +96,28 @@ def test_the_same_question_a_third_time(policy) -> None:
     assert predicted(policy, tracker(turns[:3])) is None
 
 
+def test_different_orders_are_different_questions(policy) -> None:
+    def cancel(order: str) -> UserUttered:
+        return UserUttered(f"{order} iptal", {"name": "cancel_order", "confidence": 0.9},
+                           [{"entity": "order_id", "value": order}],
+                           parse_data={"intent": {"name": "cancel_order"},
+                                       "sentiment": {"label": "neutral"}})
+    done = [ActionExecuted("action_cancel_order"), ActionExecuted("action_listen")]
+    events = [ActionExecuted("action_listen"), cancel("10045825"), *done,
+              cancel("10045825"), *done, cancel("10045821")]
+    assert predicted(policy, DialogueStateTracker.from_events("shopper", events,
+                                                              DOMAIN.slots)) is None
+    events += [*done, cancel("10045821")]  # now 10045821 is asked a second time only
+    assert predicted(policy, DialogueStateTracker.from_events("shopper", events,
+                                                              DOMAIN.slots)) is None
+
+
+def test_after_the_handoff_the_bot_listens(policy) -> None:
+    done = tracker([("temsilci", "human_handoff", "neutral")],
+                   after=[ActionExecuted("action_handoff")])
+    assert predicted(policy, done) == "action_listen"
+
+
 @pytest.mark.parametrize("text", ["kartımdan iki kere çekim yapılmış",
                                   "şarj aleti prizde alev aldı",
                                   "tüketici hakem heyetine başvuracağım"])
