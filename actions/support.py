@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 FALLBACK_ACTION = "action_fallback"
+ACTION_LISTEN = "action_listen"
 
 
 class ActionFallback(Action):
@@ -28,5 +29,6 @@ class ActionFallback(Action):
             dispatcher.utter_message(response="utter_out_of_scope")
         else:
             dispatcher.utter_message(response="utter_ask_rephrase")
-        # The missed turn stays in the tracker: the escalation policy counts misses in a row.
-        return []
+        # The missed turn stays in the tracker (the escalation policy counts misses in a
+        # row); the next move is the shopper's.
+        return [FollowupAction(ACTION_LISTEN)]

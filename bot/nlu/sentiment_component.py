@@ -8,6 +8,7 @@ scikit-learn components do. Parse data then carries
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any, Dict, List
 
@@ -35,6 +36,12 @@ class SentimentAnalyzer(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self._classifier = classifier
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        """Its training file lives outside Rasa's data: a change must retrain it, not let
+        Rasa restore the old classifier from its cache."""
+        return hashlib.sha256(sentiment.TRAINING_FILE.read_bytes()).hexdigest()
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,

@@ -34,6 +34,8 @@ from bot.store.vocabulary import first_match, mentions, shopping_words
 HANDOFF = "action_handoff"
 APOLOGY = "action_calm_apology"
 WAIT = "action_wait_for_agent"
+AFTER_HANDOFF = "action_after_handoff"
+EXTERNAL_PREFIX = "EXTERNAL_"
 MISSES = ("nlu_fallback", "out_of_scope")
 NEGATIVE = ("negative", "angry")
 # Turns that are answers, not questions: repeating them is not frustration.
@@ -41,7 +43,16 @@ NOT_QUESTIONS = ("inform", "affirm", "deny", "greet", "thank", "goodbye", "more_
 
 
 def _user_turns(tracker: DialogueStateTracker) -> List[UserUttered]:
-    return [e for e in tracker.applied_events() if isinstance(e, UserUttered)]
+    """The shopper's turns since people last had the conversation: what they already
+    handled does not count toward a new handoff. Intents sent by the console are skipped."""
+    turns: List[UserUttered] = []
+    for event in tracker.applied_events():
+        if isinstance(event, ActionExecuted) and event.action_name in (HANDOFF, AFTER_HANDOFF):
+            turns = []
+        elif isinstance(event, UserUttered) and not (event.intent_name or "").startswith(
+                EXTERNAL_PREFIX):
+            turns.append(event)
+    return turns
 
 
 def sentiment_label(event: UserUttered) -> str:
@@ -83,8 +94,8 @@ class EscalationPolicy(Policy):
     def reason(self, tracker: DialogueStateTracker) -> str | None:
         """Why the latest user message calls for people, if it does."""
         turns = _user_turns(tracker)
-        if not turns:
-            return None
+        if not turns or turns[-1] is not tracker.latest_message:
+            return None  # the latest "message" came from the console, not the shopper
         latest = turns[-1]
         intent = latest.intent_name
         if intent == "human_handoff":
@@ -119,11 +130,9 @@ class EscalationPolicy(Policy):
                                      **kwargs: Any) -> PolicyPrediction:
         latest_action = tracker.latest_action_name
         if tracker.get_slot("handoff_active"):
-            if latest_action == ACTION_LISTEN_NAME:
-                return self._predict(domain, WAIT)
-            if latest_action == WAIT:
-                return self._predict(domain, ACTION_LISTEN_NAME)
-            return self._prediction(self._default_predictions(domain))
+            # A person has the conversation: keep each message for them, then listen.
+            return self._predict(domain, WAIT if latest_action == ACTION_LISTEN_NAME
+                                 else ACTION_LISTEN_NAME)
         if latest_action == APOLOGY:
             return self._predict(domain, HANDOFF)
         if latest_action == HANDOFF:

@@ -79,7 +79,9 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
 
 
 async def login_page(request: web.Request) -> web.Response:
-    token = secrets.token_urlsafe(24)
+    # Keep a token already given: a second request (a favicon, another tab) must not
+    # invalidate the form that is on screen.
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
     html = (STATIC / "login.html").read_text("utf-8").replace("{{csrf}}", token)
     failed = "login-failed" if request.query.get("failed") else ""
     response = web.Response(text=html.replace("{{state}}", failed), content_type="text/html")

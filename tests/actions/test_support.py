@@ -18,7 +18,7 @@ def _turn(text: str, intent: str, action: str):
 def test_a_miss_asks_to_rephrase_and_stays_in_the_tracker() -> None:
     run = run_action(ActionFallback(), make_tracker(text="asdf qwe", intent="nlu_fallback"))
     assert run.responses == ["utter_ask_rephrase"]
-    assert run.events == []  # the escalation policy counts misses in a row
+    assert run.events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
 
 
 def test_out_of_scope_says_what_the_bot_does() -> None:

@@ -26,12 +26,16 @@ class Shopper:
         self.sender = f"e2e-{uuid.uuid4().hex[:8]}"
         self.last_buttons: List[dict] = []
 
-    def says(self, text: str) -> str:
-        """Send a message; return every text the bot answered, one per line."""
+    def sends(self, text: str) -> List[dict]:
+        """Send a message; return the replies, which may be none (an agent has the chat)."""
         response = requests.post(self.url, json={"sender": self.sender, "message": text},
                                  timeout=60)
         response.raise_for_status()
-        replies: List[dict] = response.json()
+        return response.json()
+
+    def says(self, text: str) -> str:
+        """Send a message; return every text the bot answered, one per line."""
+        replies = self.sends(text)
         assert replies, f"no answer to {text!r}"
         self.last_buttons = [b for reply in replies for b in reply.get("buttons", [])]
         return "\n".join(reply.get("text", "") for reply in replies)

@@ -47,6 +47,11 @@ def test_a_shop_question_is_answered_from_policy_data(product: Settings) -> None
 
 def test_product_suggestions(product: Settings) -> None:
     shopper = Shopper(product)
-    answer = shopper.says("1000 TL altı kulaklık önerir misin")
-    assert "TL ·" in answer
-    assert "TL ·" in shopper.says("daha fazla göster")
+    cheap = shopper.says("1000 TL altı kulaklık önerir misin")
+    assert "TL ·" in cheap
+    phones = shopper.says("telefon bakıyorum, ne önerirsin")
+    assert phones.count("TL ·") == 5
+    assert "/more_products" in [b["payload"] for b in shopper.last_buttons]
+    more = shopper.says("daha fazla göster")
+    products = lambda text: {line for line in text.splitlines() if "TL ·" in line}  # noqa: E731
+    assert products(more) and not products(more) & products(phones)

@@ -143,3 +143,13 @@ def test_while_an_agent_has_it_messages_wait_for_the_agent(policy) -> None:
 def test_abstains_otherwise(policy) -> None:
     assert predicted(policy, tracker([CALM])) is None
     assert predicted(policy, tracker([CALM], after=[ActionExecuted("order_form")])) is None
+
+
+def test_what_people_handled_does_not_count_again(policy) -> None:
+    angry_then_back = tracker(
+        [("REZALET!!!", "complaint", "angry"), ("hala bekliyorum", "complaint", "negative")],
+        after=[ActionExecuted("action_handoff"), ActionExecuted("action_listen"),
+               SlotSet("handoff_active", False),
+               UserUttered("", {"name": "EXTERNAL_handoff_resolved"},
+                           parse_data={"intent": {"name": "EXTERNAL_handoff_resolved"}})])
+    assert predicted(policy, angry_then_back) is None
