@@ -116,3 +116,18 @@ def test_security_headers(console) -> None:
     page = requests.get(base(console) + "/login", timeout=10)
     assert "default-src 'self'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Frame-Options"] == "DENY"
+
+
+def test_transfer_to_another_agent(console) -> None:
+    ticket = _open_ticket(console, "transfer")
+    zeynep, emre = login(console, "temsilci"), login(console, "temsilci2")
+    assert zeynep.post(f"{base(console)}/api/tickets/{ticket}/claim", timeout=10).ok
+    team = zeynep.get(base(console) + "/api/queue", timeout=10).json()["agents"]
+    emre_id = next(a["id"] for a in team if a["name"] == "Emre")
+    assert emre.post(f"{base(console)}/api/tickets/{ticket}/transfer", json={"to": emre_id},
+                     timeout=10).status_code == 409  # not his ticket yet
+    assert zeynep.post(f"{base(console)}/api/tickets/{ticket}/transfer", json={"to": emre_id},
+                       timeout=10).ok
+    assert ticket in [t["id"] for t in emre.get(base(console) + "/api/queue",
+                                                timeout=10).json()["mine"]]
+    assert zeynep.get(f"{base(console)}/api/tickets/{ticket}", timeout=10).status_code == 403
