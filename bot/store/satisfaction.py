@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.store.models import SatisfactionRating
@@ -29,10 +29,3 @@ def record_rating(
         existing.score, existing.created_at = score, now
     return True
 
-
-def average_score(session: Session, task: str | None = None) -> float | None:
-    query = select(func.avg(SatisfactionRating.score))
-    if task is not None:
-        query = query.where(SatisfactionRating.task == task)
-    value = session.execute(query).scalar()
-    return float(value) if value is not None else None

@@ -43,6 +43,11 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def _error(kind: type, message: str) -> web.HTTPException:
+    """An HTTP error with a JSON body, as the console's script expects."""
+    return kind(text=json.dumps({"error": message}), content_type="application/json")
+
+
 def _session(request: web.Request) -> SessionView:
     return request["agent_session"]
 
@@ -56,13 +61,11 @@ async def require_login(request: web.Request, handler: Handler) -> web.StreamRes
         found = agents.find_session(session, request.cookies.get(SESSION_COOKIE), _now())
     if found is None:
         if request.path.startswith("/api/"):
-            raise web.HTTPUnauthorized(text='{"error": "login required"}',
-                                       content_type="application/json")
+            raise _error(web.HTTPUnauthorized, "login required")
         raise web.HTTPFound("/login")
     if request.method not in ("GET", "HEAD") and not secrets.compare_digest(
             request.headers.get("X-CSRF-Token", ""), found.csrf_token):
-        raise web.HTTPForbidden(text='{"error": "bad CSRF token"}',
-                                content_type="application/json")
+        raise _error(web.HTTPForbidden, "bad CSRF token")
     request["agent_session"] = found
     return await handler(request)
 
@@ -161,10 +164,9 @@ def _owned_ticket(request: web.Request, session: Any) -> queue.TicketView:
     ticket = queue.get_ticket(session, int(request.match_info["ticket_id"]))
     agent = _session(request).agent
     if ticket is None:
-        raise web.HTTPNotFound(text='{"error": "no such ticket"}', content_type="application/json")
+        raise _error(web.HTTPNotFound, "no such ticket")
     if ticket.agent_id != agent.id and not (agent.is_supervisor and request.method == "GET"):
-        raise web.HTTPForbidden(text='{"error": "not your ticket"}',
-                                content_type="application/json")
+        raise _error(web.HTTPForbidden, "not your ticket")
     return ticket
 
 
@@ -207,7 +209,7 @@ async def claim(request: web.Request) -> web.Response:
     with request.app[DATABASE].unit_of_work() as session:
         won = queue.claim(session, int(request.match_info["ticket_id"]), agent.id, _now())
     if not won:
-        raise web.HTTPConflict(text='{"error": "already taken"}', content_type="application/json")
+        raise _error(web.HTTPConflict, "already taken")
     return web.json_response({"ok": True})
 
 
@@ -215,20 +217,17 @@ async def reply(request: web.Request) -> web.Response:
     body = await _json_body(request)
     text = str(body.get("text", "")).strip()
     if not text or len(text) > MAX_REPLY:
-        raise web.HTTPBadRequest(text='{"error": "empty or too long"}',
-                                 content_type="application/json")
+        raise _error(web.HTTPBadRequest, "empty or too long")
     with request.app[DATABASE].unit_of_work() as session:
         ticket = _owned_ticket(request, session)
     if ticket.status != queue.TicketStatus.ASSIGNED.value:
-        raise web.HTTPConflict(text='{"error": "ticket is not open"}',
-                               content_type="application/json")
+        raise _error(web.HTTPConflict, "ticket is not open")
     try:
         await request.app[RASA].say(ticket.conversation_id, text,
                                     _session(request).agent.display_name)
     except RasaUnavailable as error:
         logger.error("reply not delivered: %s", error)
-        raise web.HTTPBadGateway(text='{"error": "assistant unavailable, not sent"}',
-                                 content_type="application/json") from error
+        raise _error(web.HTTPBadGateway, "assistant unavailable, not sent") from error
     return web.json_response({"ok": True})
 
 
@@ -246,8 +245,7 @@ async def transfer(request: web.Request) -> web.Response:
         moved = queue.transfer(session, int(request.match_info["ticket_id"]), agent.id,
                                int(target or 0))
     if not moved:
-        raise web.HTTPConflict(text='{"error": "cannot transfer"}',
-                               content_type="application/json")
+        raise _error(web.HTTPConflict, "cannot transfer")
     return web.json_response({"ok": True})
 
 
@@ -257,14 +255,12 @@ async def _finish(request: web.Request, ask_rating: bool) -> web.Response:
         ticket = _owned_ticket(request, session)
         finish = queue.resolve if ask_rating else queue.return_to_bot
         if not finish(session, ticket.id, agent.id, _now()):
-            raise web.HTTPConflict(text='{"error": "ticket is not open"}',
-                                   content_type="application/json")
+            raise _error(web.HTTPConflict, "ticket is not open")
     try:
         await request.app[RASA].hand_back(ticket.conversation_id, ask_rating)
     except RasaUnavailable as error:
         logger.error("hand-back not delivered: %s", error)
-        raise web.HTTPBadGateway(text='{"error": "assistant unavailable"}',
-                                 content_type="application/json") from error
+        raise _error(web.HTTPBadGateway, "assistant unavailable") from error
     return web.json_response({"ok": True})
 
 
@@ -291,11 +287,9 @@ async def _json_body(request: web.Request) -> Dict[str, Any]:
     try:
         body = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise web.HTTPBadRequest(text='{"error": "malformed JSON"}',
-                                 content_type="application/json") from error
+        raise _error(web.HTTPBadRequest, "malformed JSON") from error
     if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text='{"error": "expected an object"}',
-                                 content_type="application/json")
+        raise _error(web.HTTPBadRequest, "expected an object")
     return body
 
 
