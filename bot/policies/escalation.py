@@ -60,10 +60,14 @@ def sentiment_label(event: UserUttered) -> str:
 
 
 def _question(event: UserUttered) -> tuple[str | None, tuple[str, ...]]:
-    """A question's identity: its intent and what it named. "Cancel 10045825" twice is the
-    same question; cancelling two different orders is not."""
+    """A question's identity: its intent (for shop questions, the FAQ topic) and what it
+    named. "Cancel 10045825" twice is the same question; cancelling two different orders,
+    or asking about shipping, then payment, then returns, is not."""
     values = sorted(str(e.get("value")) for e in (event.entities or []))
-    return event.intent_name, tuple(values)
+    selector = ((event.parse_data or {}).get("response_selector") or {}).get(
+        event.intent_name or "") or {}
+    topic = (selector.get("response") or {}).get("intent_response_key")
+    return topic or event.intent_name, tuple(values)
 
 
 def _is_sensitive(text: str) -> bool:

@@ -29,6 +29,9 @@ def classifier():
      ("REZALET!!! PARAMI İADE EDİN", "angry"),
      ("avukatıma veriyorum bu işi, tüketici hakem heyetine gideceğim", "angry"),
      ("aferin size, yine yanlış ürün 👏 rezalet", "angry"),
+     # "mahkemede görüşürüz" is a threat; a plain goodbye is not (once read as angry).
+     ("görüşürüz", "neutral"), ("tamam, hoşça kalın", "neutral"),
+     ("mahkemede görüşürüz, avukatım arayacak", "angry"),
      ("", "neutral")],
 )
 def test_turkish_cases(classifier, text: str, label: str) -> None:

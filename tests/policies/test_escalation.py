@@ -96,6 +96,23 @@ def test_the_same_question_a_third_time(policy) -> None:
     assert predicted(policy, tracker(turns[:3])) is None
 
 
+def test_different_shop_questions_are_different_questions(policy) -> None:
+    def faq(text: str, topic: str) -> UserUttered:
+        return UserUttered(text, {"name": "faq", "confidence": 0.9}, [], parse_data={
+            "intent": {"name": "faq"}, "sentiment": {"label": "neutral"},
+            "response_selector": {"faq": {"response": {"intent_response_key": topic}}}})
+    done = [ActionExecuted("action_answer_faq"), ActionExecuted("action_listen")]
+    events = [ActionExecuted("action_listen"), faq("kargo ücreti", "faq/shipping_cost"),
+              *done, faq("taksit var mı", "faq/installments"), *done,
+              faq("iade süresi", "faq/return_policy")]
+    assert predicted(policy, DialogueStateTracker.from_events("shopper", events,
+                                                              DOMAIN.slots)) is None
+    events += [*done, faq("kargo ne kadar", "faq/shipping_cost"), *done,
+               faq("kargo ücreti kaç", "faq/shipping_cost")]  # the third time: a person
+    assert reason_set(policy, DialogueStateTracker.from_events(
+        "shopper", events, DOMAIN.slots)) == "repeated_question"
+
+
 def test_different_orders_are_different_questions(policy) -> None:
     def cancel(order: str) -> UserUttered:
         return UserUttered(f"{order} iptal", {"name": "cancel_order", "confidence": 0.9},
