@@ -9,12 +9,18 @@ STAMP := $(VENV)/.installed
 PY310 := $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 \
 	"$$(command -v python3.10)"; do [ -x "$$p" ] && { echo "$$p"; break; }; done)
 
-.PHONY: help install browser seed train run test lint eval bench clean
+# `make run PROFILE=prod`: the settings in profiles/prod.env, exported to every command.
+ifdef PROFILE
+include profiles/$(PROFILE).env
+export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' profiles/$(PROFILE).env)
+endif
+
+.PHONY: help install browser seed train run test lint eval bench clean vendor-widget
 
 help:
 	@echo "make run    start the assistant (installs, seeds and trains what is missing)"
 	@echo "make test   run every test (installs and trains what is missing)"
-	@echo "make install | seed | train | lint | clean"
+	@echo "make install | seed | train | lint | clean | vendor-widget"
 
 $(STAMP): requirements.txt constraints.txt
 	@test -n "$(PY310)" || { echo "Python 3.10 not found: install it (pyenv install 3.10.13)"; exit 1; }
@@ -29,6 +35,17 @@ install: $(STAMP)
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# The widget's socket.io client is committed; this re-fetches it from npm (for upgrades).
+SOCKETIO_CLIENT ?= 4.7.5
+WIDGET_VENDOR := bot/web/static/widget/vendor
+vendor-widget:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+		(cd "$$tmp" && npm pack --silent socket.io-client@$(SOCKETIO_CLIENT) >/dev/null && \
+		 tar xzf socket.io-client-$(SOCKETIO_CLIENT).tgz) && \
+		cp "$$tmp/package/dist/socket.io.min.js" "$$tmp/package/LICENSE" $(WIDGET_VENDOR)/ && \
+		sed -i 's/socket.io-client [0-9.]*/socket.io-client $(SOCKETIO_CLIENT)/' $(WIDGET_VENDOR)/README.md
+	@echo "socket.io-client $(SOCKETIO_CLIENT) copied to $(WIDGET_VENDOR)/"
 
 seed: install
 	$(PY) -m bot seed
@@ -47,6 +64,10 @@ test: train lint browser
 
 eval: install
 	$(PY) -m bot eval
+
+# Full turns under load beside Rasa's defaults (~20 min); results in docs/performance.md.
+bench: train
+	$(PY) -m bench
 
 clean:
 	rm -rf runtime results tests/artifacts .pytest_cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Dict, Iterator
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -43,6 +43,11 @@ def shop_now() -> datetime:
 
 def shop_today() -> date:
     return shop_now().date()
+
+
+def stored_time(moment: datetime) -> datetime:
+    """A moment as the database keeps it: naive UTC, whatever the shop's time zone."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def policy_variables(session: Session) -> Dict[str, str]:

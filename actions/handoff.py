@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -12,7 +12,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import StoreUnavailable, shop_now, store_session
+from actions.common import StoreUnavailable, shop_now, store_session, stored_time
 from actions.satisfaction import ask_csat
 from bot.formatting import weekday_time
 from bot.handoff import queue
@@ -64,10 +64,6 @@ def next_opening(policies: ShopPolicies, local_now: datetime) -> datetime | None
     return None
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
-
-
 class ActionCalmApology(Action):
     """A calm, specific apology before an angry shopper is handed to a person."""
 
@@ -101,11 +97,11 @@ class ActionHandoff(Action):
                     channel=tracker.get_latest_input_channel() or "rest", reason=reason,
                     priority=queue.REASON_PRIORITY.get(reason, 1),
                     summary=json.dumps(summary, ensure_ascii=False),
-                    sentiment_trail=sentiment_trail(tracker), now=_utc(now),
+                    sentiment_trail=sentiment_trail(tracker), now=stored_time(now),
                     customer_id=int(customer) if customer is not None else None,
                     order_id=summary["order_id"])
                 place = queue.position(session, ticket)
-                wait = queue.expected_wait(session, place, _utc(now))
+                wait = queue.expected_wait(session, place, stored_time(now))
         except StoreUnavailable:
             return []
         logger.info("handoff (%s) of %s: ticket %s, place %s", reason, tracker.sender_id,

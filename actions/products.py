@@ -90,7 +90,10 @@ class ActionSuggestProducts(Action):
         elif not more:
             dispatcher.utter_message(response="utter_products_intro")
         for product in found[:PAGE]:
-            dispatcher.utter_message(response="utter_product_item", **_product_line(product))
+            line = _product_line(product)
+            # The widget draws the same facts as a card; other channels show the text.
+            dispatcher.utter_message(response="utter_product_item", json_message={"product": line},
+                                     **line)
         if len(found) > PAGE:
             dispatcher.utter_message(response="utter_products_more")
         return [SlotSet("product_search", search)]

@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import StoreUnavailable, shop_now, store_session
+from actions.common import StoreUnavailable, shop_now, store_session, stored_time
 from bot.store.satisfaction import record_rating
 
 LOW_SCORE = 2
@@ -54,7 +54,8 @@ class ActionStoreRating(Action):
         task: Dict[str, Any] = {"task": tracker.get_slot("csat_task") or "unknown"}
         try:
             with store_session(dispatcher) as session:
-                record_rating(session, tracker.sender_id, task["task"], score, shop_now())
+                record_rating(session, tracker.sender_id, task["task"], score,
+                              stored_time(shop_now()))
         except StoreUnavailable:
             return done
         dispatcher.utter_message(

@@ -32,6 +32,13 @@ def _masked(contact: Contact) -> str:
     return mask_email(contact.value) if contact.kind == "email" else mask_phone(contact.value)
 
 
+def vouched_contact(tracker: Tracker) -> Contact | None:
+    """The phone number the channel itself vouches for: on WhatsApp, Meta delivers the
+    sender's number, so an order placed with it needs no further proof."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    return parse_contact(metadata.get("whatsapp_phone"))
+
+
 def verified_customer(tracker: Tracker) -> int | None:
     value = tracker.get_slot("verified_customer_id")
     return int(value) if value is not None else None
@@ -89,13 +96,17 @@ class VerifiedOrderForm(FormValidationAction):
         return ["order_id", *self.task_slots(dispatcher, tracker, customer_id, order_id)]
 
     def _verify(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, number: int, contact: Contact
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, number: int, contact: Contact,
+        vouched: bool = False,
     ) -> Dict[str, Any]:
         try:
             with store_session(dispatcher) as session:
                 found = orders.find_order_for_contact(session, number, contact)
         except StoreUnavailable:
             return {"order_id": None, "contact": None}
+        if found is None and vouched:
+            # Placed with another number (a relative's order): ask as on any channel.
+            return {"order_id": str(number)}
         if found is None:
             return failure_slots(dispatcher, tracker, "utter_verification_failed")
         logger.info("order %s verified by %s", number, _masked(contact))
@@ -122,6 +133,9 @@ class VerifiedOrderForm(FormValidationAction):
         contact = parse_contact(tracker.get_slot("contact"))
         if contact is not None:
             return self._verify(dispatcher, tracker, number, contact)
+        vouched = vouched_contact(tracker)
+        if vouched is not None:
+            return self._verify(dispatcher, tracker, number, vouched, vouched=True)
         return {"order_id": str(number)}
 
     def validate_contact(

@@ -7,20 +7,24 @@ import os
 import signal
 import threading
 from datetime import datetime
+from pathlib import Path
 from typing import List
 
 from bot.model import ensure_model
 from bot.services import product_services, rasa_environment, start_all, stop_all
 from bot.settings import Settings, get_settings
-from bot.store.db import get_database
+from bot.store.db import ensure_database, get_database
 from bot.store.seed import seed
 
 
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
+    for url in (settings.database_url, settings.tracker_database_url):
+        ensure_database(url)
     database = get_database()
     if args.reset:
         database.drop_schema()
     elif not database.is_empty():
+        database.create_schema()  # tables added since this store was seeded
         print("The store already has data; nothing to do (use --reset to rebuild it).")
         return 0
     today = datetime.now(settings.timezone).date()
@@ -56,10 +60,42 @@ def cmd_eval(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    """Write the owner's report as HTML and JSON; the range is shop-local days."""
+    from bot.reporting.period import parse_period
+    from bot.reporting.render import write_files
+    from bot.reporting.report import report_for
+
+    try:
+        period = parse_period(args.first, args.last, datetime.now(settings.timezone).date(),
+                              settings.timezone)
+    except ValueError as error:
+        print(f"report: {error}")
+        return 2
+    paths = write_files(report_for(settings, period), args.out or settings.runtime_dir / "reports")
+    for path in paths:
+        print(path)
+    return 0
+
+
 def cmd_console(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.web.console import main as serve_console
 
     serve_console(settings)
+    return 0
+
+
+def cmd_gateway(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.gateway import main as serve_gateway
+
+    serve_gateway(settings)
+    return 0
+
+
+def cmd_proxy(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.proxy import main as serve_proxy
+
+    serve_proxy(settings)
     return 0
 
 
@@ -72,7 +108,8 @@ Asistan is running.
       -d '{{"sender": "demo", "message": "Merhaba, siparişim nerede?"}}'
   Chat in this terminal (second shell):
     .venv/bin/python -m bot chat
-  Agent console: http://{settings.host}:{settings.web_port}  (demo agent: temsilci / asistan-demo)
+  Demo shop with the chat widget: http://{settings.host}:{settings.web_port}/
+  Agent console: http://{settings.host}:{settings.web_port}/console  (temsilci / asistan-demo)
   Rasa HTTP API token: runtime/rasa_token   Logs: {settings.runtime_dir}/logs/
 Press Ctrl-C to stop everything.
 """
@@ -82,7 +119,7 @@ def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
     env = rasa_environment(settings, os.environ)
     model = ensure_model(settings.model_dir, env)
     services = product_services(settings, model)
-    print("Starting the action server, the Rasa server and the console (about a minute)...")
+    print("Starting the action servers, the Rasa server and the console (about a minute)...")
     start_all(services, env, settings.runtime_dir / "logs")  # Ctrl-C here stops them too
     stop = threading.Event()
     # Handled explicitly: a shell that starts us in the background ignores SIGINT otherwise.
@@ -139,8 +176,18 @@ def main(argv: List[str] | None = None) -> int:
     commands.add_parser("run", help="start the action server and the Rasa server")
     commands.add_parser("chat", help="chat with the running assistant in this terminal")
     commands.add_parser("console", help="serve the agent console (started by `run` too)")
+    commands.add_parser("gateway", help="serve the action gateway (started by `run` too)")
+    commands.add_parser("proxy", help="serve the proxy before several Rasa servers (`run`)")
     commands.add_parser("eval", help="score the model on the held-out set, beside Rasa's default")
+    report_parser = commands.add_parser("report", help="write the shop owner's report (HTML, JSON)")
+    report_parser.add_argument("--from", dest="first", metavar="YYYY-MM-DD",
+                               help="first shop-local day (default: 29 days before --to)")
+    report_parser.add_argument("--to", dest="last", metavar="YYYY-MM-DD",
+                               help="last shop-local day, included (default: today)")
+    report_parser.add_argument("--out", type=Path, metavar="DIR",
+                               help="where to write the files (default: runtime/reports/)")
     args = parser.parse_args(argv)
     handler = {"seed": cmd_seed, "train": cmd_train, "run": cmd_run, "chat": cmd_chat,
-               "eval": cmd_eval, "console": cmd_console}
+               "eval": cmd_eval, "console": cmd_console, "report": cmd_report,
+               "gateway": cmd_gateway, "proxy": cmd_proxy}
     return handler[args.command](get_settings(), args)

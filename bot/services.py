@@ -38,6 +38,9 @@ def rasa_environment(settings: Settings, base: Mapping[str, str]) -> Dict[str, s
     env["DATABASE_URL"] = settings.database_url
     # The action server has no authentication: it listens only where the settings say.
     env["SANIC_HOST"] = settings.host
+    # credentials.yml: the widget's message queue between Rasa processes, and WhatsApp.
+    env["WIDGET_MESSAGE_QUEUE"] = settings.lock_store_url or ""
+    env.update(settings.whatsapp.as_env())
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     # No telemetry or crash reports: the machine may have no internet, and shops' chats
     # are their own.
@@ -45,23 +48,22 @@ def rasa_environment(settings: Settings, base: Mapping[str, str]) -> Dict[str, s
     return env
 
 
-def action_server_command(settings: Settings) -> List[str]:
-    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-            "--port", str(settings.action_port),
-            "--log-file", str(settings.runtime_dir / "actions.log")]
+def action_server_command(settings: Settings, port: int) -> List[str]:
+    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port),
+            "--log-file", str(settings.runtime_dir / f"actions-{port}.log")]
 
 
-def rasa_server_command(settings: Settings, model: Path) -> List[str]:
+def rasa_server_command(settings: Settings, model: Path, port: int) -> List[str]:
     return [
         sys.executable, "-m", "rasa", "run",
         "--model", str(model),
         "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
         "--credentials", str(PROJECT_ROOT / "credentials.yml"),
         "--interface", settings.host,
-        "--port", str(settings.rasa_port),
+        "--port", str(port),
         "--enable-api", "--auth-token", settings.rasa_token,
         "--cors", "*",
-        "--log-file", str(settings.runtime_dir / "rasa.log"),
+        "--log-file", str(settings.runtime_dir / f"rasa-{port}.log"),
     ]
 
 
@@ -117,11 +119,17 @@ class Service:
 def product_services(settings: Settings, model: Path) -> List[Service]:
     """Every process of the product, in start order."""
     base = f"http://{settings.host}"
+    ports = [settings.action_port + n for n in range(settings.action_servers)]
     return [
-        Service("actions", action_server_command(settings),
-                f"{base}:{settings.action_port}/health"),
-        Service("rasa", rasa_server_command(settings, model),
-                f"{base}:{settings.rasa_port}/status?token={settings.rasa_token}"),
+        *(Service(f"actions-{port}", action_server_command(settings, port),
+                  f"{base}:{port}/health") for port in ports),
+        Service("gateway", [sys.executable, "-m", "bot", "gateway"],
+                f"{base}:{settings.gateway_port}/health"),
+        *(Service(f"rasa-{port}", rasa_server_command(settings, model, port),
+                  f"{base}:{port}/status?token={settings.rasa_token}")
+          for port in settings.rasa_instance_ports),
+        *([Service("proxy", [sys.executable, "-m", "bot", "proxy"], f"{settings.rasa_url}/")]
+          if settings.rasa_instances > 1 else []),
         Service("console", [sys.executable, "-m", "bot", "console"],
                 f"{base}:{settings.web_port}/health"),
     ]

@@ -17,7 +17,9 @@ from bot.settings import PROJECT_ROOT, get_settings
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
 # Responses that only custom actions utter; Rasa's validator cannot see into actions.
-ACTION_SOURCES = "\n".join(p.read_text("utf-8") for p in (PROJECT_ROOT / "actions").glob("*.py"))
+# Code that utters responses by name: the actions, and the gateway when actions are down.
+ACTION_SOURCES = "\n".join(p.read_text("utf-8") for p in [
+    *(PROJECT_ROOT / "actions").glob("*.py"), PROJECT_ROOT / "bot" / "gateway.py"])
 # Rasa merges the retrieval intent `faq` from the data with the domain's own `faq` entry and
 # warns about it, although its documentation asks for both.
 # Families uttered by name, e.g. f"utter_apology_{kind}": every member counts as used.
@@ -26,8 +28,10 @@ FORM_QUESTIONS = {f"utter_ask_{slot}" for form in DOMAIN["forms"].values()
                   for slot in form["required_slots"]}
 KNOWN_WARNINGS = (
     "duplicated intents have been found across multiple domain files: faq",
-    # Sent by the agent console through the HTTP API, never typed: no NLU examples.
+    # Sent by the console or a channel, never typed: no NLU examples.
     "The intent 'EXTERNAL_handoff_resolved' is listed in the domain file, but is not found",
+    "The intent 'EXTERNAL_unsupported_message' is listed in the domain file, but is not found",
+    "The intent 'EXTERNAL_rate_limited' is listed in the domain file, but is not found",
 )
 
 

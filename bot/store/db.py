@@ -12,10 +12,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Dict, Iterator
 
-from sqlalchemy import create_engine, event, func, inspect, select
+from sqlalchemy import create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+import bot.channels.models  # noqa: F401  (channels' replay guard lives here too)
 import bot.handoff.models  # noqa: F401  (the agent queue's tables live in this database too)
 from bot.settings import get_settings
 from bot.store.models import Base, Customer
@@ -74,6 +75,24 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database ``url`` names if it is missing (the production
+    profile's first start); SQLite files are created on first use anyway."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT",
+                          **_engine_options(url))
+    try:
+        with admin.connect() as connection:
+            found = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                       {"name": parsed.database}).scalar()
+            if not found:
+                connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    finally:
+        admin.dispose()
 
 
 @cache

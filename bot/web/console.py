@@ -8,22 +8,30 @@ cookie). The page polls the API, so new shopper messages appear without a reload
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
+import time as clock
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable, Dict, List
 
 from aiohttp import web
 
+from bot.channels.whatsapp_messages import CHANNEL as WHATSAPP
+from bot.channels.whatsapp_messages import window_open
 from bot.handoff import agents, metrics, queue
 from bot.handoff.agents import SessionView
 from bot.privacy import mask_email, mask_phone
+from bot.reporting import render
+from bot.reporting.period import Period, parse_period
+from bot.reporting.report import report_for
 from bot.settings import Settings
 from bot.store import orders, returns
 from bot.store.db import Database, database_for
 from bot.store.models import Customer
+from bot.web import widget
 from bot.web.rasa_api import RasaApi, RasaUnavailable
 
 logger = logging.getLogger(__name__)
@@ -54,8 +62,11 @@ def _session(request: web.Request) -> SessionView:
 
 @web.middleware
 async def require_login(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """No page or API answers without a live session; writes also need the CSRF token."""
-    if request.path in ("/login", "/health"):
+    """No page or API answers without a live session; writes also need the CSRF token.
+
+    The exceptions: logging in, the health check, and the shoppers' chat widget.
+    """
+    if request.path in ("/login", "/health") or widget.is_public(request.path):
         return await handler(request)
     with request.app[DATABASE].unit_of_work() as session:
         found = agents.find_session(session, request.cookies.get(SESSION_COOKIE), _now())
@@ -190,6 +201,17 @@ def _customer_json(session: Any, customer_id: int | None,
     }
 
 
+def _whatsapp_window(ticket: queue.TicketView, transcript: List[Dict[str, Any]] | None,
+                     ) -> bool | None:
+    """None off WhatsApp; else whether a free-form reply may go out: WhatsApp allows one
+    only within 24 hours of the shopper's last message."""
+    if ticket.channel != WHATSAPP:
+        return None
+    last = max((m["at"] for m in transcript or [] if m["from"] == "user" and m["at"]),
+               default=None)
+    return window_open(last, clock.time())
+
+
 async def ticket_detail(request: web.Request) -> web.Response:
     today = datetime.now(request.app[SETTINGS].timezone).date()
     with request.app[DATABASE].unit_of_work() as session:
@@ -201,7 +223,8 @@ async def ticket_detail(request: web.Request) -> web.Response:
         logger.warning("transcript unavailable: %s", error)
         transcript = None
     return web.json_response({"ticket": _ticket_json(ticket), "customer": customer,
-                              "transcript": transcript})
+                              "transcript": transcript,
+                              "whatsapp_window_open": _whatsapp_window(ticket, transcript)})
 
 
 async def claim(request: web.Request) -> web.Response:
@@ -222,13 +245,16 @@ async def reply(request: web.Request) -> web.Response:
         ticket = _owned_ticket(request, session)
     if ticket.status != queue.TicketStatus.ASSIGNED.value:
         raise _error(web.HTTPConflict, "ticket is not open")
+    rasa = request.app[RASA]
     try:
-        await request.app[RASA].say(ticket.conversation_id, text,
-                                    _session(request).agent.display_name)
+        as_template = ticket.channel == WHATSAPP and not _whatsapp_window(
+            ticket, await rasa.transcript(ticket.conversation_id))
+        await rasa.say(ticket.conversation_id, text, _session(request).agent.display_name,
+                       as_template=as_template)
     except RasaUnavailable as error:
         logger.error("reply not delivered: %s", error)
         raise _error(web.HTTPBadGateway, "assistant unavailable, not sent") from error
-    return web.json_response({"ok": True})
+    return web.json_response({"ok": True, "sent_as": "template" if as_template else "text"})
 
 
 async def resolve(request: web.Request) -> web.Response:
@@ -275,8 +301,36 @@ async def dashboard(request: web.Request) -> web.Response:
     return web.json_response(numbers.as_dict())
 
 
-async def home(request: web.Request) -> web.Response:
-    raise web.HTTPFound("/console")
+# The report's charts are data: URIs, which the console's default policy does not allow.
+REPORT_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+
+
+def _report_period(request: web.Request) -> Period:
+    """The ``?from=&to=`` days; the report shows the whole shop, so supervisors only."""
+    if not _session(request).agent.is_supervisor:
+        raise _error(web.HTTPForbidden, "supervisors only")
+    settings = request.app[SETTINGS]
+    try:
+        return parse_period(request.query.get("from"), request.query.get("to"),
+                            datetime.now(settings.timezone).date(), settings.timezone)
+    except ValueError as error:
+        raise _error(web.HTTPBadRequest, str(error)) from error
+
+
+async def report_page(request: web.Request) -> web.Response:
+    period, settings = _report_period(request), request.app[SETTINGS]
+    # Reading the period's events and drawing charts takes a while: off the event loop.
+    page = await asyncio.to_thread(
+        lambda: render.as_html(report_for(settings, period), interactive=True))
+    response = web.Response(text=page, content_type="text/html")
+    response.headers["Content-Security-Policy"] = REPORT_CSP
+    return response
+
+
+async def report_api(request: web.Request) -> web.Response:
+    period = _report_period(request)
+    report = await asyncio.to_thread(report_for, request.app[SETTINGS], period)
+    return web.json_response(render.as_json(report))
 
 
 async def health(request: web.Request) -> web.Response:
@@ -305,18 +359,20 @@ def create_app(settings: Settings) -> web.Application:
         web.get("/login", login_page),
         web.post("/login", login),
         web.post("/logout", logout),
-        web.get("/", home),
         web.get("/console", console_page),
         web.get("/static/{name}", static_file),
         web.get("/api/me", me),
         web.get("/api/queue", queue_view),
         web.get("/api/dashboard", dashboard),
+        web.get("/report", report_page),
+        web.get("/api/report", report_api),
         web.get("/api/tickets/{ticket_id:\\d+}", ticket_detail),
         web.post("/api/tickets/{ticket_id:\\d+}/claim", claim),
         web.post("/api/tickets/{ticket_id:\\d+}/reply", reply),
         web.post("/api/tickets/{ticket_id:\\d+}/resolve", resolve),
         web.post("/api/tickets/{ticket_id:\\d+}/transfer", transfer),
     ])
+    widget.add_routes(app, settings, app[RASA])
     return app
 
 

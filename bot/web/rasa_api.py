@@ -50,20 +50,30 @@ class RasaApi:
             if event.get("event") not in ("user", "bot") or not event.get("text"):
                 continue
             metadata = event.get("metadata") or {}
+            if metadata.get("is_external"):  # an intent the console triggered, not typed
+                continue
             parse = event.get("parse_data") or {}
             messages.append({
                 "from": "agent" if metadata.get("agent_name") else event["event"],
                 "agent_name": metadata.get("agent_name"),
                 "text": event["text"],
+                # An agent's reply that went out as the WhatsApp template instead.
+                "template": bool(metadata.get("whatsapp_template")),
                 "at": event.get("timestamp"),
                 "sentiment": (parse.get("sentiment") or {}).get("label"),
             })
         return messages
 
-    async def say(self, conversation_id: str, text: str, agent_name: str) -> None:
-        """An agent's message, delivered on the shopper's channel and kept in the tracker."""
-        event = {"event": "bot", "text": text, "timestamp": time.time(),
-                 "metadata": {"agent_name": agent_name}}
+    async def say(self, conversation_id: str, text: str, agent_name: str,
+                  as_template: bool = False) -> None:
+        """An agent's message, delivered on the shopper's channel and kept in the tracker.
+
+        ``as_template``: WhatsApp's service window is closed, so the channel sends the
+        shop's approved template instead of the text (which the transcript keeps)."""
+        metadata: Dict[str, Any] = {"agent_name": agent_name}
+        if as_template:
+            metadata["whatsapp_template"] = True
+        event = {"event": "bot", "text": text, "timestamp": time.time(), "metadata": metadata}
         await self._request("POST", f"{self._conversation(conversation_id)}/tracker/events",
                             {"output_channel": "latest", "execute_side_effects": "true"}, event)
 

@@ -27,8 +27,9 @@ class FormRun(Run):
                     None)
 
 
-def validate(slots=None, **new_slots) -> FormRun:
-    tracker = make_tracker(slots=slots, new_slots=new_slots, active_loop=FORM)
+def validate(slots=None, metadata=None, **new_slots) -> FormRun:
+    tracker = make_tracker(slots=slots, new_slots=new_slots, active_loop=FORM,
+                           metadata=metadata)
     before = {**initial_slots(), **(slots or {}), **new_slots}
     return FormRun(run_action(ValidateOrderForm(), tracker), before)
 
@@ -49,6 +50,23 @@ def test_order_number_then_email_verifies() -> None:
 def test_phone_in_any_form_verifies(phone: str) -> None:
     done = validate(slots={"order_id": "10045821"}, contact=f"numaram {phone}")
     assert done.slots()["verified_customer_id"] is not None
+
+
+def test_the_whatsapp_number_of_the_order_verifies_it() -> None:
+    done = validate(order_id="10045821", metadata={"whatsapp_phone": "905321112233"})
+    assert done.slots()["verified_customer_id"] is not None
+    assert done.asks() is None
+    assert done.responses == []
+
+
+def test_another_whatsapp_number_is_asked_for_proof_without_a_failure() -> None:
+    asked = validate(order_id="10045821", metadata={"whatsapp_phone": "905449998877"})
+    slots = asked.slots()
+    assert slots["order_id"] == "10045821"
+    assert slots.get("verified_customer_id") is None
+    assert slots.get("verification_failures") is None
+    assert asked.asks() == "contact"
+    assert asked.responses == []
 
 
 def test_both_in_one_message_verifies() -> None:

@@ -197,6 +197,8 @@ def test_category_and_budget(seeded_database) -> None:
     items = [m for m in run.messages if m["response"] == "utter_product_item"]
     assert run.responses[0] == "utter_products_intro" and items
     assert all(float(m["price"].replace(".", "").replace(",", ".")) <= 500 for m in items)
+    # The widget's product card carries the same facts as the text line.
+    assert all(m["custom"]["product"]["price"] == m["price"] for m in items)
 
 
 def test_budget_with_no_match_names_the_cheapest(seeded_database) -> None:

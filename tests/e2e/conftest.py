@@ -3,51 +3,33 @@
 from __future__ import annotations
 
 import os
-import socket
-from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from bot.loopback import loopback_environment
 from bot.model import model_path
 from bot.services import product_services, rasa_environment, start_all, stop_all
 from bot.settings import Settings, get_settings, load_settings
-from bot.store.db import Database
-from bot.store.policies import write_policies
-from bot.store.seed import seed
+from tests.e2e.graph_api import GraphApiStandIn
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+# The shop's WhatsApp app as the e2e product is configured with (tests/e2e/test_whatsapp.py).
+WHATSAPP = {"WHATSAPP_VERIFY_TOKEN": "e2e-verify-token", "WHATSAPP_APP_SECRET": "e2e-app-secret",
+            "WHATSAPP_ACCESS_TOKEN": "e2e-access-token", "WHATSAPP_PHONE_NUMBER_ID": "1098765432"}
 
 
 class Product:
     """Every process of the product on free loopback ports, on a store of its own."""
 
-    def __init__(self, runtime: Path) -> None:
+    def __init__(self, runtime: Path, graph_api_url: str) -> None:
         self.model = model_path(get_settings().model_dir)
         if not self.model.exists():
             pytest.fail(f"no model for the current data ({self.model.name}): run `make train`")
         self.runtime = runtime
-        store = Database(f"sqlite:///{runtime / 'store.db'}")
-        tz = get_settings().timezone
-        seed(store, datetime.now(tz).date(), tz)
-        with store.unit_of_work() as session:  # agents on duty around the clock, for tests
-            write_policies(session, {"support_open": {d: "00:00-23:59" for d in range(1, 8)}})
-        store.dispose()
-        self.env = {
-            **os.environ,
-            "ASISTAN_RUNTIME_DIR": str(runtime),
-            "DATABASE_URL": store.url,
-            "TRACKER_DATABASE_URL": f"sqlite:///{runtime / 'tracker.db'}",
-            "RASA_TOKEN": "e2e-token",
-            "RASA_PORT": str(free_port()),
-            "ACTION_PORT": str(free_port()),
-            "WEB_PORT": str(free_port()),
-        }
+        # A seeded store (agents on duty around the clock), a tracker and free ports.
+        self.env = {**loopback_environment(runtime, os.environ, "e2e-token"), **WHATSAPP,
+                    "WHATSAPP_GRAPH_URL": graph_api_url}
         self.settings = load_settings(self.env)
         self.services = product_services(self.settings, self.model)
 
@@ -65,10 +47,23 @@ class Product:
 
 
 @pytest.fixture(scope="session")
-def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """The product, started once for the e2e tests."""
-    running = Product(tmp_path_factory.mktemp("e2e-runtime"))
+def graph_api() -> Iterator[GraphApiStandIn]:
+    stand_in = GraphApiStandIn()
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture(scope="session")
+def running_product(tmp_path_factory: pytest.TempPathFactory,
+                    graph_api: GraphApiStandIn) -> Iterator[Product]:
+    """The product, started once for the e2e tests (fault tests stop and resume parts)."""
+    running = Product(tmp_path_factory.mktemp("e2e-runtime"), graph_api.url)
     running.start()
-    yield running.settings
+    yield running
     running.stop()
     running.print_logs()
+
+
+@pytest.fixture(scope="session")
+def product(running_product: Product) -> Settings:
+    return running_product.settings

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import Settings
+from tests.e2e.browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path
 from tests.e2e.test_rest_conversation import Shopper
 from tests.web.conftest import PASSWORD, base
 
 pytestmark = pytest.mark.e2e
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail("Debian's chromium is missing: `make browser` installs it")
-    return path
-
 
 def test_agent_logs_in_claims_replies_and_resolves(product: Settings) -> None:
     shopper = Shopper(product)
@@ -49,8 +37,10 @@ def test_agent_logs_in_claims_replies_and_resolves(product: Settings) -> None:
         expect(page.locator("#transcript li.agent")).to_contain_text("ben Zeynep")
         # The agent has the chat, so the bot stays silent; the console shows the message
         # without a reload.
-        assert shopper.sends("siparişim 10045823 gecikti") == []
-        expect(page.locator("#transcript")).to_contain_text("siparişim 10045823 gecikti")
+        assert shopper.sends("siparişim 10045823 gecikti <b>ACİL</b><img src=x>") == []
+        expect(page.locator("#transcript")).to_contain_text(
+            "siparişim 10045823 gecikti <b>ACİL</b><img src=x>")  # text, never markup
+        expect(page.locator("#transcript b, #transcript img")).to_have_count(0)
         page.screenshot(path=str(ARTIFACTS / "console.png"), full_page=True)
         page.click("#resolve")
         expect(page.locator("#chat")).to_be_hidden()

@@ -6,13 +6,14 @@ import pytest
 import requests
 
 from tests.e2e.conftest import Product
+from tests.e2e.graph_api import GraphApiStandIn
 from tests.e2e.test_rest_conversation import Shopper
 
 pytestmark = pytest.mark.e2e
 
 
-def test_a_restart_loses_nothing(tmp_path) -> None:
-    product = Product(tmp_path)
+def test_a_restart_loses_nothing(tmp_path, graph_api: GraphApiStandIn) -> None:
+    product = Product(tmp_path, graph_api.url)
     product.start()
     try:
         first, second = Shopper(product.settings), Shopper(product.settings)

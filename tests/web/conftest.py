@@ -10,11 +10,11 @@ from typing import Iterator
 import pytest
 import requests
 
+from bot.loopback import free_port
 from bot.services import Service, rasa_environment
 from bot.settings import Settings, get_settings, load_settings
 from bot.store.db import Database
 from bot.store.seed import seed
-from tests.e2e.conftest import free_port
 
 PASSWORD = "asistan-demo"
 

@@ -90,12 +90,15 @@ async function refreshChat() {
   head.replaceChildren(el("strong", "#" + data.ticket.id + " · " + (REASONS[data.ticket.reason] || data.ticket.reason)),
     el("div", "Sipariş: " + (data.ticket.order_id || "–") + " · Asistanın denedikleri: " + (summary.bot_tried || []).join(", ")));
   if (data.ticket.callback_contact) head.append(el("div", "Geri arama: " + data.ticket.callback_contact));
+  if (data.whatsapp_window_open === false) {
+    head.append(el("div", "WhatsApp'ın 24 saatlik penceresi kapalı: yanıtınız yerine onaylı şablon mesaj gönderilir; müşteri yanıtlayınca serbest yazabilirsiniz.", "window-closed"));
+  }
   renderCustomer(data.customer);
   const list = document.getElementById("transcript");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   const items = (data.transcript || []).map((m) => {
     const who = m.from === "agent" ? m.agent_name : m.from === "user" ? "Müşteri" : "Asistan";
-    const item = el("li", m.text, m.from);
+    const item = el("li", m.template ? m.text + " (şablon mesaj olarak gönderildi)" : m.text, m.from);
     item.prepend(el("small", who + (m.sentiment ? " " + (SENTIMENT[m.sentiment] || "") : "")));
     return item;
   });
@@ -126,6 +129,7 @@ async function start() {
   const me = await api("/api/me");
   csrf = me.csrf;
   document.getElementById("me").textContent = me.agent;
+  document.getElementById("report-link").hidden = !me.supervisor;
   document.getElementById("logout").addEventListener("click", async () => {
     await api("/logout", { method: "POST", body: "{}" });
     window.location = "/login";

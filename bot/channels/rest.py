@@ -1,0 +1,72 @@
+"""The REST channel, as Rasa's own but strict about what a caller may claim.
+
+Rasa's stock REST channel passes on a caller's ``metadata`` and ``input_channel`` and puts a
+message without ``sender`` into one shared "default" conversation. Here nobody can claim a
+WhatsApp number (which proves ownership of orders) or another channel, a sender is
+required, and the text is cleaned and braked like on every other channel.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Awaitable, Callable, Dict
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.ratelimit import RateLimiter
+from bot.channels.text import incoming_text
+
+_SENDER = re.compile(r"^[\w.:@+-]{1,128}$")
+
+
+def _bad_request(message: str) -> HTTPResponse:
+    return response.json({"error": message}, status=400)
+
+
+class RestInput(InputChannel):
+    """``POST /webhooks/rest/webhook {"sender", "message"}`` → the bot's replies."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
+        return cls()
+
+    def __init__(self) -> None:
+        self.limiter = RateLimiter()
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        webhook = Blueprint("rest_webhook", __name__)
+        handle = self.limiter.guard(on_new_message)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = json.loads(request.body)
+            except (ValueError, UnicodeDecodeError):
+                return _bad_request("malformed JSON")
+            if not isinstance(body, dict):
+                return _bad_request("expected a JSON object")
+            sender = body.get("sender")
+            if not isinstance(sender, str) or not _SENDER.match(sender):
+                return _bad_request("sender: 1-128 letters, digits or ._:@+-")
+            text = incoming_text(body.get("message"))
+            if not text:
+                return _bad_request("message: non-empty text")
+            collector = CollectingOutputChannel()
+            await handle(UserMessage(text, collector, sender, input_channel=self.name()))
+            return response.json(collector.messages)
+
+        return webhook

@@ -1,0 +1,24 @@
+"""What every channel does to a shopper's text before Rasa sees it.
+
+Shoppers paste anything: control characters, megabytes, or an intent payload such as
+``/EXTERNAL_handoff_resolved`` that only the console may send. The NLU needs none of it,
+and a bounded message keeps one shopper from slowing everyone's turn.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+MAX_MESSAGE_LENGTH = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+# Intents the processes send among themselves; a typed "/EXTERNAL_..." stays plain text.
+_INTERNAL_PAYLOAD = re.compile(r"^/+(?=EXTERNAL_)")
+
+
+def incoming_text(raw: Any, limit: int = MAX_MESSAGE_LENGTH) -> str:
+    """The shopper's message, cleaned and cut to ``limit`` characters ("" if not text)."""
+    if not isinstance(raw, str):
+        return ""
+    text = _CONTROL.sub(" ", raw).strip()[:limit].strip()
+    return _INTERNAL_PAYLOAD.sub("", text)

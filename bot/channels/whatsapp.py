@@ -1,0 +1,163 @@
+"""WhatsApp Cloud API as a Rasa channel: Meta's webhook in, the Graph API out.
+
+The webhook answers only what Meta signed with the app secret; everything else is refused
+before it reaches a conversation. Each shopper is a conversation named after their
+WhatsApp number, which the channel passes on as ``whatsapp_phone`` metadata: the number
+Meta vouches for proves ownership of orders placed with it (actions/verification.py).
+Message shapes and limits are in :mod:`bot.channels.whatsapp_messages`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable, Dict
+
+import aiohttp
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.channels.models import first_delivery
+from bot.channels.ratelimit import RateLimiter
+from bot.channels.text import incoming_text
+from bot.channels.whatsapp_messages import (
+    CHANNEL,
+    Inbound,
+    inbound_messages,
+    outbound_messages,
+    signature_valid,
+)
+from bot.privacy import mask_phone
+from bot.store.db import get_database
+
+logger = logging.getLogger(__name__)
+# Sent as the shopper's message when they send something the bot cannot read (a photo,
+# a voice note, a location): a rule answers it with `utter_unsupported_message`.
+UNSUPPORTED = "/EXTERNAL_unsupported_message"
+GRAPH_TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+class WhatsAppOutput(OutputChannel):
+    """Sends bot and agent messages through the Graph API."""
+
+    def __init__(self, config: Dict[str, str]) -> None:
+        self.config = config
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        for body in outbound_messages(message, self.config["list_button"],
+                                      self.config["template"],
+                                      self.config["template_language"]):
+            await self._post(recipient_id, body)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+    async def _post(self, recipient_id: str, body: Dict[str, Any]) -> None:
+        """One Graph API call, retried once; a failure is logged, the turn goes on."""
+        url = f"{self.config['graph_url'].rstrip('/')}/{self.config['phone_number_id']}/messages"
+        payload = {"messaging_product": "whatsapp", "recipient_type": "individual",
+                   "to": recipient_id, **body}
+        headers = {"Authorization": f"Bearer {self.config['access_token']}"}
+        for attempt in (1, 2):
+            try:
+                async with aiohttp.ClientSession(timeout=GRAPH_TIMEOUT) as client, \
+                        client.post(url, json=payload, headers=headers) as answer:
+                    if answer.status < 400:
+                        return
+                    detail = (await answer.text())[:300]
+                    if answer.status < 500:  # refused (e.g. outside the window): no retry
+                        break
+            except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+                detail = str(error)
+            if attempt == 1:
+                await asyncio.sleep(0.5)
+        logger.error("WhatsApp message to %s not sent: %s", mask_phone(recipient_id), detail)
+
+
+class WhatsAppInput(InputChannel):
+    """The webhook Meta calls: ``/webhooks/whatsapp/webhook``."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
+        values = {key: str(value or "") for key, value in (credentials or {}).items()}
+        values.setdefault("list_button", "Menu")
+        return cls(values)
+
+    def __init__(self, config: Dict[str, str]) -> None:
+        self.config = config
+        self.limiter = RateLimiter()
+
+    def get_output_channel(self) -> OutputChannel | None:
+        return WhatsAppOutput(self.config)
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        webhook = Blueprint("whatsapp_webhook", __name__)
+        handle = self.limiter.guard(on_new_message)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            """Meta's subscription check: echo the challenge to the right token only."""
+            token = self.config.get("verify_token", "")
+            given = request.args.get("hub.verify_token", "")
+            if (request.args.get("hub.mode") == "subscribe" and token
+                    and secrets.compare_digest(given, token)):
+                return response.text(request.args.get("hub.challenge", "")[:200])
+            return response.json({"error": "verification failed"}, status=403)
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            header = request.headers.get("X-Hub-Signature-256")
+            if not header:
+                return response.json({"error": "signature missing"}, status=401)
+            if not signature_valid(self.config.get("app_secret", ""), request.body, header):
+                logger.warning("WhatsApp webhook with a wrong signature refused")
+                return response.json({"error": "bad signature"}, status=403)
+            try:
+                messages = inbound_messages(json.loads(request.body))
+            except (ValueError, UnicodeDecodeError):
+                return response.json({"error": "malformed JSON"}, status=400)
+            for message in messages:
+                if await self._first_delivery(message):
+                    await handle(self._user_message(message))
+            return response.json({"status": "ok"})
+
+        return webhook
+
+    async def _first_delivery(self, message: Inbound) -> bool:
+        """False for a replayed delivery. If the database cannot tell, the message is
+        handled: answering twice is better than never."""
+        try:
+            return await asyncio.to_thread(
+                first_delivery, get_database(), CHANNEL, message.message_id,
+                datetime.now(timezone.utc).replace(tzinfo=None))
+        except SQLAlchemyError as error:
+            logger.error("replay check unavailable: %s", error)
+            return True
+
+    def _user_message(self, message: Inbound) -> UserMessage:
+        text = incoming_text(message.text) if message.readable else UNSUPPORTED
+        return UserMessage(
+            text or UNSUPPORTED, WhatsAppOutput(self.config), message.wa_id,
+            input_channel=CHANNEL, message_id=message.message_id,
+            metadata={"whatsapp_phone": message.wa_id},
+        )

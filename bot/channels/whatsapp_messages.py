@@ -1,0 +1,171 @@
+"""WhatsApp Cloud API messages in and out, as plain data (no Rasa, no network).
+
+Kept apart from the channel so the console can ask whether a shopper's customer service
+window is open, and so every limit of the API is tested on its own:
+
+* text bodies up to 4,096 characters, interactive bodies up to 1,024;
+* at most 3 reply buttons, titles up to 20 characters;
+* a list of at most 10 rows, row titles up to 24 and descriptions up to 72 characters,
+  opened by a button of up to 20 characters;
+* a free-form message only within 24 hours of the shopper's last message; outside it,
+  only an approved template.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Dict, Iterator, List, Sequence
+
+CHANNEL = "whatsapp"  # the channel's name in trackers and tickets
+TEXT_LIMIT = 4096
+INTERACTIVE_BODY_LIMIT = 1024
+MAX_REPLY_BUTTONS = 3
+BUTTON_TITLE_LIMIT = 20
+MAX_LIST_ROWS = 10
+ROW_TITLE_LIMIT = 24
+ROW_DESCRIPTION_LIMIT = 72
+SERVICE_WINDOW = timedelta(hours=24)
+# What the bot can read; anything else (image, audio, location...) is answered politely.
+_READABLE = {"text", "interactive", "button"}
+# Not a message to the bot at all: a reaction to an earlier message, a system notice.
+_IGNORED = {"reaction", "system"}
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One shopper message from a webhook delivery."""
+
+    message_id: str
+    wa_id: str  # the shopper's WhatsApp number, digits only: the conversation id
+    text: str  # typed text, or the id (the Rasa payload) of the button or row chosen
+    readable: bool  # False for media, locations, contacts...
+    sent_at: float
+
+
+def signature_valid(app_secret: str, body: bytes, header: str | None) -> bool:
+    """Whether ``X-Hub-Signature-256`` is Meta's HMAC-SHA256 of the raw body."""
+    if not app_secret or not header or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header[len("sha256="):])
+
+
+def _reply_text(message: Dict[str, Any]) -> str:
+    kind = message.get("type")
+    if kind == "text":
+        return str((message.get("text") or {}).get("body", ""))
+    if kind == "button":  # a template's quick-reply button
+        button = message.get("button") or {}
+        return str(button.get("payload") or button.get("text") or "")
+    interactive = message.get("interactive") or {}
+    reply = interactive.get(interactive.get("type", "")) or {}  # button_reply / list_reply
+    return str(reply.get("id") or reply.get("title") or "")
+
+
+def inbound_messages(payload: Any) -> List[Inbound]:
+    """Shopper messages in a webhook body; status callbacks and reactions yield nothing.
+
+    Raises ``ValueError`` when the body is not shaped like a webhook delivery at all.
+    """
+    if not isinstance(payload, dict) or not isinstance(payload.get("entry", []), list):
+        raise ValueError("not a WhatsApp webhook delivery")
+    found = []
+    for entry in payload.get("entry", []):
+        for change in (entry or {}).get("changes", []) or []:
+            value = (change or {}).get("value") or {}
+            for message in value.get("messages", []) or []:
+                if not isinstance(message, dict) or message.get("type") in _IGNORED:
+                    continue
+                wa_id = "".join(ch for ch in str(message.get("from", "")) if ch.isdigit())
+                if not wa_id or not message.get("id"):
+                    continue
+                readable = message.get("type") in _READABLE
+                found.append(Inbound(
+                    message_id=str(message["id"]), wa_id=wa_id,
+                    text=_reply_text(message) if readable else "",
+                    readable=readable, sent_at=float(message.get("timestamp") or 0),
+                ))
+    return found
+
+
+def window_open(last_inbound_at: float | None, now: float) -> bool:
+    """Whether a free-form message may still be sent (the 24-hour service window)."""
+    return last_inbound_at is not None and now - last_inbound_at < SERVICE_WINDOW.total_seconds()
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> List[str]:
+    """Parts of at most ``limit`` characters, cut at a paragraph, line or word if one is near."""
+    parts, rest = [], text.strip()
+    while len(rest) > limit:
+        cut = max(rest.rfind(sep, limit // 2, limit) for sep in ("\n\n", "\n", " "))
+        cut = cut if cut > 0 else limit
+        parts.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    return parts + [rest] if rest else parts
+
+
+def _cut(title: str, limit: int) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+
+
+def _text(body: str) -> Dict[str, Any]:
+    return {"type": "text", "text": {"body": body, "preview_url": False}}
+
+
+def _buttons(body: str, buttons: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
+    return {"type": "interactive", "interactive": {
+        "type": "button", "body": {"text": body},
+        "action": {"buttons": [
+            {"type": "reply", "reply": {"id": str(b["payload"]),
+                                        "title": _cut(str(b["title"]), BUTTON_TITLE_LIMIT)}}
+            for b in buttons]},
+    }}
+
+
+def _list(body: str, buttons: Sequence[Dict[str, Any]], list_button: str) -> Dict[str, Any]:
+    rows = []
+    for button in buttons:
+        title = str(button["title"])
+        row = {"id": str(button["payload"]), "title": _cut(title, ROW_TITLE_LIMIT)}
+        if len(title) > ROW_TITLE_LIMIT:  # the whole title stays readable below
+            row["description"] = _cut(title, ROW_DESCRIPTION_LIMIT)
+        rows.append(row)
+    return {"type": "interactive", "interactive": {
+        "type": "list", "body": {"text": body},
+        "action": {"button": _cut(list_button, BUTTON_TITLE_LIMIT),
+                   "sections": [{"rows": rows}]},
+    }}
+
+
+def _numbered(body: str, buttons: Sequence[Dict[str, Any]]) -> str:
+    """Too many choices for a list: they are written out, the shopper types one."""
+    lines = [f"{n}. {b['title']}" for n, b in enumerate(buttons, start=1)]
+    return "\n".join([body, "", *lines]) if body else "\n".join(lines)
+
+
+def outbound_messages(message: Dict[str, Any], list_button: str, template: str,
+                      template_language: str) -> Iterator[Dict[str, Any]]:
+    """Graph API message bodies (without recipient) for one Rasa bot message."""
+    if message.get("whatsapp_template"):  # an agent's reply outside the service window
+        yield {"type": "template", "template": {
+            "name": template, "language": {"code": template_language}}}
+        return
+    text = str(message.get("text") or "").strip()
+    buttons = message.get("buttons") or message.get("quick_replies") or []
+    if 0 < len(buttons) <= MAX_LIST_ROWS:
+        limit = INTERACTIVE_BODY_LIMIT if len(buttons) <= MAX_REPLY_BUTTONS else TEXT_LIMIT
+        parts = split_text(text) or ["…"]
+        if len(parts[-1]) > limit:
+            parts[-1:] = split_text(parts[-1], limit)
+        yield from (_text(part) for part in parts[:-1])
+        if len(buttons) <= MAX_REPLY_BUTTONS:
+            yield _buttons(parts[-1], buttons)
+        else:
+            yield _list(parts[-1], buttons, list_button)
+        return
+    if buttons:
+        text = _numbered(text, buttons)
+    yield from (_text(part) for part in split_text(text))

@@ -1,0 +1,152 @@
+"""The website widget's channel: socket.io, as Rasa's own, with three differences.
+
+* One ``bot_uttered`` event per bot message, carrying everything the widget draws: text,
+  buttons, a product card (an action's ``json_message={"product": ...}``) and, for a
+  message an agent wrote in the console, the agent's name. Rasa's stock channel splits a
+  message into text and custom parts and drops the agent's name.
+* With several Rasa processes (the production profile), an agent's reply is emitted by
+  whichever process the console reached, while the shopper's socket is held by another:
+  a Redis message queue (``message_queue``) carries emits between processes.
+* A shopper may only speak in the session their socket asked for, and client-sent
+  metadata is ignored: the channel, not the browser, says who a shopper is.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+import uuid
+from typing import Any, Awaitable, Callable, Dict, List
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncRedisManager, AsyncServer
+
+from bot.channels.ratelimit import RateLimiter
+from bot.channels.text import incoming_text
+
+logger = logging.getLogger(__name__)
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def widget_message(message: Dict[str, Any]) -> Dict[str, Any] | None:
+    """The one event the widget draws for a bot message; None when there is nothing to show."""
+    text = message.get("text") or ""
+    buttons = message.get("buttons") or message.get("quick_replies") or []
+    custom = message.get("custom")
+    card = custom.get("product") if isinstance(custom, dict) else None
+    if not (text or buttons or card):
+        return None
+    event: Dict[str, Any] = {"text": text}
+    if buttons:
+        event["buttons"] = [{"title": b["title"], "payload": b["payload"]} for b in buttons]
+    if card:
+        event["card"] = card
+    if message.get("agent_name"):
+        event["agent_name"] = message["agent_name"]
+    return event
+
+
+class WidgetOutput(OutputChannel):
+    """Emits bot messages to the room of the shopper's session."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: str) -> None:
+        self.sio = sio
+        self.bot_message_evt = bot_message_evt
+
+    @classmethod
+    def name(cls) -> str:
+        return WidgetInput.name()
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        event = widget_message(message)
+        if event is not None:
+            await self.sio.emit(self.bot_message_evt, event, room=recipient_id)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+
+class WidgetInput(InputChannel):
+    """socket.io for the website widget (configured under this class in credentials.yml)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "widget"
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
+        credentials = credentials or {}
+        return cls(
+            user_message_evt=credentials.get("user_message_evt", "user_uttered"),
+            bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
+            socketio_path=credentials.get("socketio_path", "/socket.io"),
+            message_queue=credentials.get("message_queue") or None,
+        )
+
+    def __init__(self, user_message_evt: str, bot_message_evt: str, socketio_path: str,
+                 message_queue: str | None) -> None:
+        self.user_message_evt = user_message_evt
+        self.bot_message_evt = bot_message_evt
+        self.socketio_path = socketio_path
+        self.message_queue = message_queue
+        self.sio: AsyncServer | None = None
+        self.limiter = RateLimiter()
+
+    def get_output_channel(self) -> OutputChannel | None:
+        """Where console replies go (``output_channel=latest``)."""
+        return WidgetOutput(self.sio, self.bot_message_evt) if self.sio else None
+
+    def _server(self) -> AsyncServer:
+        manager = AsyncRedisManager(self.message_queue) if self.message_queue else None
+        # Cross-origin requests are answered by Rasa's own CORS settings (`--cors`); a
+        # second set of headers from socket.io would make browsers refuse both.
+        return AsyncServer(async_mode="sanic", cors_allowed_origins=[],
+                           client_manager=manager)
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        sio = self._server()
+        self.sio = sio
+        handle = self.limiter.guard(on_new_message)
+        blueprint = SocketBlueprint(sio, self.socketio_path, "widget_webhook", __name__)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Any) -> None:
+            asked = data.get("session_id") if isinstance(data, dict) else None
+            session_id = asked if isinstance(asked, str) and _SESSION_ID.match(asked) \
+                else uuid.uuid4().hex
+            joined = sio.enter_room(sid, session_id)
+            if inspect.isawaitable(joined):  # a coroutine from python-socketio 5.9 on
+                await joined
+            await sio.emit("session_confirm", session_id, room=sid)
+
+        @sio.on(self.user_message_evt)
+        async def user_message(sid: str, data: Any) -> None:
+            if not isinstance(data, dict):
+                return
+            session_id = data.get("session_id")
+            if not isinstance(session_id, str) or session_id not in self._rooms(sid):
+                logger.warning("widget message outside its session ignored")
+                return
+            text = incoming_text(data.get("message"))
+            if not text:
+                return
+            await handle(UserMessage(
+                text, WidgetOutput(sio, self.bot_message_evt), session_id,
+                input_channel=self.name(),
+            ))
+
+        return blueprint
+
+    def _rooms(self, sid: str) -> List[str]:
+        return self.sio.rooms(sid) if self.sio else []

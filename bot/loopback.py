@@ -1,0 +1,74 @@
+"""The whole product on loopback, on a store of its own: for end-to-end tests and `make bench`.
+
+Both need the same thing: processes on free ports, so they never clash with a running shop
+or with each other, and a freshly seeded store and tracker in a runtime folder of their own,
+so they never touch ``runtime/``. The result is an environment mapping that
+:func:`bot.settings.load_settings` and :func:`bot.services.rasa_environment` read as usual.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+from datetime import datetime
+from pathlib import Path
+from typing import Dict, Mapping
+
+from bot.settings import get_settings
+from bot.store.db import Database
+from bot.store.policies import write_policies
+from bot.store.seed import seed
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def free_ports(count: int) -> int:
+    """The first of ``count`` consecutive free loopback ports (several Rasa or action
+    servers take the ports after the one configured)."""
+    for _ in range(200):
+        first = random.randrange(20_000, 60_000)
+        try:
+            probes = []
+            for port in range(first, first + count):
+                probe = socket.socket()
+                probes.append(probe)
+                probe.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+    raise RuntimeError("no block of free ports")
+
+
+def seed_store(url: str) -> None:
+    """The demo shop, with agents on duty around the clock: a handoff then never depends on
+    the hour the tests or the benchmark happen to run."""
+    store = Database(url)
+    tz = get_settings().timezone
+    seed(store, datetime.now(tz).date(), tz)
+    with store.unit_of_work() as session:
+        write_policies(session, {"support_open": {d: "00:00-23:59" for d in range(1, 8)}})
+    store.dispose()
+
+
+def loopback_environment(runtime: Path, base: Mapping[str, str], token: str) -> Dict[str, str]:
+    """``base`` plus a seeded store, a tracker, a token and free ports, all in ``runtime``."""
+    store_url = f"sqlite:///{runtime / 'store.db'}"
+    seed_store(store_url)
+    return {
+        **base,
+        "ASISTAN_RUNTIME_DIR": str(runtime),
+        "DATABASE_URL": store_url,
+        "TRACKER_DATABASE_URL": f"sqlite:///{runtime / 'tracker.db'}",
+        "RASA_TOKEN": token,
+        "RASA_PORT": str(free_port()),
+        "ACTION_PORT": str(free_port()),
+        "GATEWAY_PORT": str(free_port()),
+        "WEB_PORT": str(free_port()),
+    }

@@ -1,0 +1,469 @@
+/*
+ * Asistan's website chat widget. A shop embeds it with one tag:
+ *   <script src="https://ASISTAN-HOST:8080/widget.js" async></script>
+ * Styles, the socket.io client and the settings come from the same base URL, so the shop
+ * adds nothing else. The UI lives in a shadow root: the shop's CSS cannot break it and ours
+ * cannot leak into the shop. Message text is only ever set with textContent, because a
+ * chat may carry HTML typed by anyone.
+ */
+(() => {
+  "use strict";
+
+  /** Every user-visible string, in one place. */
+  const TEXT = {
+    title: "Asistan",
+    openChat: "Asistan ile sohbet edin",
+    openChatUnread: "Asistan ile sohbet edin (yeni mesaj var)",
+    closeChat: "Sohbeti kapat",
+    messages: "Sohbet mesajları",
+    inputLabel: "Mesajınız",
+    placeholder: "Mesajınızı yazın…",
+    send: "Gönder",
+    typing: "Asistan yazıyor…",
+    welcome: "Merhaba! Siparişleriniz, iadeler, kargo ve ürün önerileri için buradayım. " +
+      "Nasıl yardımcı olabilirim?",
+    connecting: "Bağlanıyor…",
+    online: "Çevrimiçi",
+    reconnecting: "Bağlantı yeniden kuruluyor…",
+    unavailable: "Şu anda bağlanamıyorum; lütfen biraz sonra tekrar deneyin.",
+    offline: "Bağlantı koptu; mesajınız bağlantı gelince gönderilecek.",
+    you: "Siz:",
+    bot: "Asistan:",
+    agentRole: "Müşteri temsilcisi",
+    currency: "TL",
+    rating: "{rating} / 5 · {count} değerlendirme",
+    choices: "Seçenekler",
+  };
+
+  const MAX_LENGTH = 2000;
+  const TYPING_TIMEOUT_MS = 20000;
+  const REMEMBERED_LABELS = 50;
+  const STORAGE_PREFIX = "asistan.";
+  const URL_PATTERN = /https?:\/\/[^\s<>"']+/g;
+
+  const script = document.currentScript;
+  if (!script || window.asistanWidgetLoaded) return; // pasted twice: the first one wins
+  window.asistanWidgetLoaded = true;
+  const BASE = new URL(".", script.src);
+
+  /** localStorage that never throws: where it is blocked the chat works for this page only. */
+  const storage = (() => {
+    const memory = {};
+    return {
+      read(key, fallback) {
+        try {
+          const raw = window.localStorage.getItem(STORAGE_PREFIX + key);
+          if (raw !== null) return JSON.parse(raw);
+        } catch (error) { /* blocked or corrupt: fall back to this page's memory */ }
+        return key in memory ? memory[key] : fallback;
+      },
+      write(key, value) {
+        memory[key] = value;
+        try {
+          window.localStorage.setItem(STORAGE_PREFIX + key, JSON.stringify(value));
+        } catch (error) { /* blocked or full: memory only */ }
+      },
+    };
+  })();
+
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+  }
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** The conversation's id: 32 random hex characters, kept so a reload continues the chat. */
+  function sessionId() {
+    let id = storage.read("session", null);
+    if (typeof id !== "string" || !/^[0-9a-f]{32}$/.test(id)) {
+      const bytes = new Uint8Array(16);
+      window.crypto.getRandomValues(bytes);
+      id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+      storage.write("session", id);
+    }
+    return id;
+  }
+
+  // ---- the UI ----------------------------------------------------------------------------
+
+  const host = el("div");
+  host.id = "asistan-widget";
+  const root = host.attachShadow({ mode: "open" });
+  const frame = el("div", "asw");
+  const stylesheet = el("link");
+  stylesheet.rel = "stylesheet";
+  stylesheet.href = new URL("widget/widget.css", BASE).href;
+
+  const launcher = el("button", "launcher");
+  launcher.type = "button";
+  launcher.setAttribute("aria-label", TEXT.openChat);
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.setAttribute("aria-controls", "asw-panel");
+  launcher.appendChild(chatIcon());
+  const badge = el("span", "badge");
+  badge.hidden = true;
+  launcher.appendChild(badge);
+
+  const panel = el("section", "panel");
+  panel.id = "asw-panel";
+  panel.hidden = true;
+  panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-labelledby", "asw-title");
+
+  const header = el("header", "header");
+  const heading = el("div", "heading");
+  const title = el("h2", "title", TEXT.title);
+  title.id = "asw-title";
+  const status = el("p", "status", TEXT.connecting);
+  heading.append(title, status);
+  const closeButton = el("button", "close", "×");
+  closeButton.type = "button";
+  closeButton.setAttribute("aria-label", TEXT.closeChat);
+  header.append(heading, closeButton);
+
+  const log = el("ol", "log");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  log.setAttribute("aria-label", TEXT.messages);
+  log.tabIndex = 0; // keyboard users can scroll a long chat
+
+  const typing = el("div", "typing", TEXT.typing);
+  typing.setAttribute("role", "status");
+  typing.hidden = true;
+
+  const form = el("form", "composer");
+  const input = el("textarea", "input");
+  input.rows = 1;
+  input.maxLength = MAX_LENGTH;
+  input.placeholder = TEXT.placeholder;
+  input.setAttribute("aria-label", TEXT.inputLabel);
+  const sendButton = el("button", "send", TEXT.send);
+  sendButton.type = "submit";
+  form.append(input, sendButton);
+
+  panel.append(header, log, typing, form);
+  frame.append(launcher, panel);
+  root.append(stylesheet, frame);
+
+  function chatIcon() {
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    const path = document.createElementNS(ns, "path");
+    path.setAttribute("d", "M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function setUnread(unread) {
+    badge.hidden = !unread;
+    launcher.setAttribute("aria-label", unread ? TEXT.openChatUnread : TEXT.openChat);
+  }
+
+  function openPanel() {
+    panel.hidden = false;
+    frame.classList.add("open");
+    launcher.setAttribute("aria-expanded", "true");
+    setUnread(false);
+    start();
+    scrollToEnd();
+    input.focus();
+  }
+
+  function closePanel() {
+    panel.hidden = true;
+    frame.classList.remove("open");
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.focus();
+  }
+
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  launcher.addEventListener("click", () => (panel.hidden ? openPanel() : closePanel()));
+  closeButton.addEventListener("click", closePanel);
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closePanel();
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  input.addEventListener("input", () => {
+    input.style.height = "auto";
+    input.style.height = `${Math.min(input.scrollHeight, 120)}px`;
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim().slice(0, MAX_LENGTH);
+    if (!text) return;
+    input.value = "";
+    input.style.height = "auto";
+    send(text, text);
+  });
+
+  // ---- messages --------------------------------------------------------------------------
+
+  /** Text with its http(s) URLs as links; everything else stays plain text. */
+  function appendLinkified(parent, text) {
+    let last = 0;
+    for (const match of text.matchAll(URL_PATTERN)) {
+      const raw = match[0].replace(/[.,;:!?)\]]+$/, "");
+      parent.append(text.slice(last, match.index), safeLink(raw) || raw);
+      last = match.index + raw.length;
+    }
+    parent.append(text.slice(last));
+  }
+
+  function safeLink(raw) {
+    let url;
+    try {
+      url = new URL(raw);
+    } catch (error) {
+      return null;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+    const link = el("a", "", raw);
+    link.href = url.href;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    return link;
+  }
+
+  /** One message in the log; `from` is "user", "bot" or "agent". */
+  function addMessage(from, text, agentName) {
+    const item = el("li", `msg ${from}`);
+    if (from === "agent") {
+      item.appendChild(el("span", "agent-label", `${agentName} · ${TEXT.agentRole}`));
+    } else {
+      item.appendChild(el("span", "sr-only", from === "user" ? TEXT.you : TEXT.bot));
+    }
+    if (text) {
+      const bubble = el("div", "bubble");
+      appendLinkified(bubble, text);
+      item.appendChild(bubble);
+    }
+    log.appendChild(item);
+    scrollToEnd();
+    return item;
+  }
+
+  function renderCard(card) {
+    const box = el("div", "card");
+    const image = el("div", "card-image");
+    image.setAttribute("aria-hidden", "true");
+    const body = el("div", "card-body");
+    body.append(el("p", "card-name", String(card.name || "")),
+      el("p", "card-price", `${card.price} ${TEXT.currency}`));
+    const rating = parseFloat(String(card.rating).replace(",", "."));
+    if (!Number.isNaN(rating)) {
+      const full = Math.round(Math.min(5, Math.max(0, rating)));
+      const stars = el("span", "stars", "★".repeat(full) + "☆".repeat(5 - full));
+      stars.setAttribute("aria-hidden", "true");
+      const count = Number(card.rating_count || 0).toLocaleString("tr-TR");
+      const line = el("p", "card-rating");
+      line.append(stars, el("span", "", format(TEXT.rating, { rating: card.rating, count })));
+      body.appendChild(line);
+    }
+    box.append(image, body);
+    return box;
+  }
+
+  function renderButtons(buttons) {
+    const group = el("div", "choices");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", TEXT.choices);
+    for (const choice of buttons) {
+      const button = el("button", "choice", String(choice.title));
+      button.type = "button";
+      button.addEventListener("click", () => {
+        for (const other of group.querySelectorAll("button")) other.disabled = true;
+        button.classList.add("chosen");
+        rememberLabel(String(choice.payload), String(choice.title));
+        send(String(choice.payload), String(choice.title));
+        input.focus();
+      });
+      group.appendChild(button);
+    }
+    return group;
+  }
+
+  /**
+   * A bot_uttered message: text, buttons (`quick_replies` in Rasa's stock format), or a
+   * product card, whose text is the same facts written out for text-only channels.
+   */
+  function showBotMessage(data) {
+    hideTyping();
+    if (!data || typeof data !== "object") return;
+    const text = data.card ? "" : data.text;
+    const item = data.agent_name
+      ? addMessage("agent", text, String(data.agent_name))
+      : addMessage("bot", text);
+    if (data.card) item.appendChild(renderCard(data.card));
+    const buttons = data.buttons || data.quick_replies;
+    if (Array.isArray(buttons) && buttons.length) item.appendChild(renderButtons(buttons));
+    scrollToEnd();
+    if (panel.hidden) setUnread(true);
+  }
+
+  let typingTimer = 0;
+
+  function showTyping() {
+    typing.hidden = false;
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(hideTyping, TYPING_TIMEOUT_MS);
+  }
+
+  function hideTyping() {
+    typing.hidden = true;
+    window.clearTimeout(typingTimer);
+  }
+
+  /**
+   * A button sends its payload; the history then shows the payload, so remember the title
+   * the shopper saw (the last few only).
+   */
+  function rememberLabel(payload, title) {
+    const labels = storage.read("labels", {});
+    delete labels[payload];
+    labels[payload] = title;
+    const kept = Object.entries(labels).slice(-REMEMBERED_LABELS);
+    storage.write("labels", Object.fromEntries(kept));
+  }
+
+  // ---- the connection --------------------------------------------------------------------
+
+  let socket = null;
+  let ready = false; // connected and our session confirmed: messages can go out now
+  let starting = null;
+
+  /** Sends now, or keeps the message (across reloads) until the connection is back. */
+  function send(message, shown) {
+    const item = addMessage("user", shown);
+    if (ready) {
+      socket.emit("user_uttered", { message, session_id: sessionId() });
+      showTyping();
+      return;
+    }
+    storage.write("outbox", [...storage.read("outbox", []), { message, shown }]);
+    item.appendChild(el("p", "notice", TEXT.offline));
+    scrollToEnd();
+    start();
+  }
+
+  function flushOutbox() {
+    const waiting = storage.read("outbox", []);
+    if (!waiting.length) return;
+    for (const { message } of waiting) {
+      socket.emit("user_uttered", { message, session_id: sessionId() });
+    }
+    storage.write("outbox", []);
+    for (const notice of log.querySelectorAll(".notice")) notice.remove();
+    showTyping();
+  }
+
+  async function fetchJson(path) {
+    const response = await fetch(new URL(path, BASE), { credentials: "omit" });
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    return response.json();
+  }
+
+  /** The socket.io client, without taking over a `window.io` the shop may use itself. */
+  function loadSocketIo() {
+    return new Promise((resolve, reject) => {
+      const previous = window.io;
+      const tag = document.createElement("script");
+      tag.src = new URL("widget/socket.io.min.js", BASE).href;
+      tag.async = true;
+      tag.onload = () => {
+        const io = window.io;
+        if (previous === undefined) delete window.io;
+        else window.io = previous;
+        if (typeof io === "function") resolve(io);
+        else reject(new Error("socket.io client did not load"));
+      };
+      tag.onerror = () => reject(new Error("socket.io client did not load"));
+      document.head.appendChild(tag);
+    });
+  }
+
+  /** What was said before (also by an agent while the page was closed), then the outbox. */
+  async function showConversation() {
+    let messages = [];
+    try {
+      messages = (await fetchJson(`widget/history/${sessionId()}`)).messages;
+    } catch (error) {
+      console.warn("Asistan: no chat history", error);
+    }
+    const labels = storage.read("labels", {});
+    const outbox = storage.read("outbox", []);
+    log.replaceChildren();
+    if (!messages.length && !outbox.length) addMessage("bot", TEXT.welcome);
+    for (const message of messages) {
+      if (message.from !== "user") {
+        addMessage(message.from, message.text, message.agent_name);
+      } else if (labels[message.text] || !message.text.startsWith("/")) {
+        addMessage("user", labels[message.text] || message.text);
+      } // else: a button pressed on another device; its title is unknown here
+    }
+    for (const { shown } of outbox) {
+      addMessage("user", shown).appendChild(el("p", "notice", TEXT.offline));
+    }
+    scrollToEnd();
+  }
+
+  async function connect() {
+    status.textContent = TEXT.connecting;
+    const [io, config] = await Promise.all([loadSocketIo(), fetchJson("widget/config")]);
+    await showConversation();
+    socket = io(config.socket_url, { path: config.socket_path });
+    socket.on("connect", () => socket.emit("session_request", { session_id: sessionId() }));
+    socket.on("session_confirm", (confirmed) => {
+      if (confirmed !== sessionId()) return;
+      ready = true;
+      status.textContent = TEXT.online;
+      flushOutbox();
+    });
+    socket.on("disconnect", (reason) => {
+      ready = false;
+      status.textContent = TEXT.reconnecting;
+      if (reason === "io server disconnect") socket.connect(); // the client retries the rest
+    });
+    socket.on("connect_error", () => {
+      status.textContent = TEXT.reconnecting;
+    });
+    socket.on("bot_uttered", showBotMessage);
+  }
+
+  /** Connects once; after a failure (server down) the next open or message tries again. */
+  function start() {
+    if (!starting) {
+      starting = connect().catch((error) => {
+        console.warn("Asistan: cannot connect", error);
+        status.textContent = TEXT.unavailable;
+        starting = null;
+      });
+    }
+    return starting;
+  }
+
+  function mount() {
+    document.body.appendChild(host);
+    // A conversation already exists: show it and listen, so an agent's reply is heard even
+    // before the shopper opens the panel. Otherwise nothing connects until the first open.
+    if (storage.read("session", null)) start();
+  }
+
+  // An async script pasted into <head> may run before <body> exists.
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount);
+})();

@@ -1,0 +1,112 @@
+"""The website chat widget's public routes: the script a shop embeds, its assets, its history.
+
+A shop pastes ``<script src="https://ASISTAN-HOST:8080/widget.js" async></script>``; the
+script then talks socket.io with Rasa directly (``Settings.chat_public_url``). These routes
+need no login and are fetched from the shops' own domains, so they send
+``Access-Control-Allow-Origin: *``; no cookie is involved, the shopper's random session id
+is the only key. ``/`` is a demo storefront with the snippet pasted in, as a shop would.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Dict
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot.settings import Settings
+from bot.web.rasa_api import RasaApi, RasaUnavailable
+
+logger = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static" / "widget"
+ASSETS: Dict[str, Path] = {
+    "widget.css": STATIC / "widget.css",
+    "socket.io.min.js": STATIC / "vendor" / "socket.io.min.js",
+}
+SOCKET_PATH = "/socket.io"
+# The widget makes session ids from 16 random bytes; anything else is not one of ours.
+SESSION_ID = re.compile(r"[0-9a-f]{32}")
+PUBLIC_PATHS = frozenset({"/", "/widget.js"})
+PUBLIC_PREFIX = "/widget/"
+CORS = {"Access-Control-Allow-Origin": "*"}
+# Shops should get a fixed widget at once, so browsers revalidate (cheap: ETag/304).
+ASSET_HEADERS = {**CORS, "Cache-Control": "no-cache"}
+
+
+def is_public(path: str) -> bool:
+    """True for the storefront and the widget's routes, which shoppers use without a login."""
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIX)
+
+
+def _json_error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status, headers=CORS)
+
+
+def storefront_csp(chat_public_url: str) -> str:
+    """The demo page's policy: its own origin, plus Rasa's socket.io over HTTP and WebSocket."""
+    parts = urlsplit(chat_public_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    socket = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}"
+    return (f"default-src 'self'; connect-src 'self' {origin} {socket}; "
+            "img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+
+
+class WidgetRoutes:
+    """Handlers bound to the settings and the Rasa client they need."""
+
+    def __init__(self, settings: Settings, rasa: RasaApi) -> None:
+        self._settings = settings
+        self._rasa = rasa
+
+    async def storefront(self, request: web.Request) -> web.FileResponse:
+        return web.FileResponse(
+            STATIC / "storefront.html",
+            headers={"Content-Type": "text/html; charset=utf-8",
+                     "Content-Security-Policy":
+                     storefront_csp(self._settings.chat_public_url)})
+
+    async def script(self, request: web.Request) -> web.FileResponse:
+        return web.FileResponse(STATIC / "widget.js", headers={
+            **ASSET_HEADERS, "Content-Type": "text/javascript; charset=utf-8"})
+
+    async def asset(self, request: web.Request) -> web.FileResponse:
+        path = ASSETS.get(request.match_info["name"])
+        if path is None:
+            raise web.HTTPNotFound(headers=CORS)
+        kind = "text/css" if path.suffix == ".css" else "text/javascript"
+        return web.FileResponse(path, headers={**ASSET_HEADERS,
+                                               "Content-Type": f"{kind}; charset=utf-8"})
+
+    async def config(self, request: web.Request) -> web.Response:
+        return web.json_response({"socket_url": self._settings.chat_public_url,
+                                  "socket_path": SOCKET_PATH}, headers=CORS)
+
+    async def history(self, request: web.Request) -> web.Response:
+        """The conversation so far, so a reload shows what was said (also by an agent)."""
+        session_id = request.match_info["session_id"]
+        if not SESSION_ID.fullmatch(session_id):
+            return _json_error(400, "invalid session id")
+        try:
+            transcript = await self._rasa.transcript(session_id)
+        except RasaUnavailable as error:
+            logger.warning("widget history unavailable: %s", error)
+            return _json_error(503, "assistant unavailable")
+        messages = [{"from": m["from"], "agent_name": m["agent_name"], "text": m["text"]}
+                    for m in transcript]
+        return web.json_response({"messages": messages},
+                                 headers={**CORS, "Cache-Control": "no-store"})
+
+
+def add_routes(app: web.Application, settings: Settings, rasa: RasaApi) -> None:
+    """Register the public routes; `is_public` must cover every path added here."""
+    routes = WidgetRoutes(settings, rasa)
+    app.add_routes([
+        web.get("/", routes.storefront),
+        web.get("/widget.js", routes.script),
+        web.get("/widget/config", routes.config),
+        web.get("/widget/history/{session_id}", routes.history),
+        web.get("/widget/{name}", routes.asset),
+    ])
