@@ -7,11 +7,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Dict
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.handoff.models import Ticket, TicketStatus
+from bot.reporting.tracker import count_conversations
 from bot.store.models import SatisfactionRating
 
 
@@ -29,14 +31,14 @@ class Dashboard:
 
 
 def conversations_since(tracker_engine: Engine, since: datetime) -> int | None:
-    """Distinct conversations with a message since ``since`` in Rasa's SQL tracker store."""
+    """Distinct conversations with a shopper message since ``since``, as the report counts.
+
+    None when the tracker store cannot be read: the dashboard then shows a dash instead of
+    failing as a whole.
+    """
     try:
-        with tracker_engine.connect() as connection:
-            return connection.execute(
-                text("SELECT COUNT(DISTINCT sender_id) FROM events "
-                     "WHERE type_name = 'user' AND timestamp >= :since"),
-                {"since": since.timestamp()}).scalar_one()
-    except Exception:  # noqa: BLE001 - no tracker table yet (no conversation at all)
+        return count_conversations(tracker_engine, since)
+    except SQLAlchemyError:
         return None
 
 

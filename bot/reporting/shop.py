@@ -1,0 +1,65 @@
+"""What the shop's database says about a range: handoff tickets, ratings and orders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import List
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from bot.handoff.models import Ticket
+from bot.store.models import Order, SatisfactionRating
+
+
+@dataclass(frozen=True)
+class HandoffTimes:
+    """One ticket's reason and moments (naive UTC); later moments are None until reached."""
+
+    conversation_id: str
+    reason: str
+    created_at: datetime
+    assigned_at: datetime | None
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Rating:
+    task: str
+    score: int
+    by_human: bool
+
+
+def handoffs(session: Session, start: datetime, end: datetime) -> List[HandoffTimes]:
+    """Tickets opened in ``[start, end)``."""
+    rows = session.execute(
+        select(Ticket.conversation_id, Ticket.reason, Ticket.created_at, Ticket.assigned_at,
+               Ticket.resolved_at)
+        .where(Ticket.created_at >= start, Ticket.created_at < end)
+        .order_by(Ticket.created_at, Ticket.id)
+    ).all()
+    return [HandoffTimes(*row) for row in rows]
+
+
+def ratings(session: Session, start: datetime, end: datetime) -> List[Rating]:
+    """Ratings given in ``[start, end)``, each marked by who had helped the shopper.
+
+    A rating is the agents' when an agent had taken a ticket of that conversation by the
+    time it was given; a ticket taken later, or never, leaves the rating to the bot.
+    """
+    handled = exists().where(Ticket.conversation_id == SatisfactionRating.conversation_id,
+                             Ticket.assigned_at.is_not(None),
+                             Ticket.assigned_at <= SatisfactionRating.created_at)
+    rows = session.execute(
+        select(SatisfactionRating.task, SatisfactionRating.score, handled)
+        .where(SatisfactionRating.created_at >= start, SatisfactionRating.created_at < end)
+        .order_by(SatisfactionRating.id)
+    ).all()
+    return [Rating(task, score, bool(by_human)) for task, score, by_human in rows]
+
+
+def orders_placed(session: Session, start: datetime, end: datetime) -> int:
+    return session.execute(
+        select(func.count(Order.id)).where(Order.placed_at >= start, Order.placed_at < end)
+    ).scalar_one()
