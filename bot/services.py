@@ -27,8 +27,9 @@ def rasa_environment(settings: Settings, base: Mapping[str, str]) -> Dict[str, s
     env["TRACKER_DATABASE_URL"] = settings.tracker_database_url
     if settings.lock_store_url:
         lock = make_url(settings.lock_store_url)
-        env.update(LOCK_STORE_TYPE="redis", LOCK_STORE_HOST=lock.host or "127.0.0.1",
-                   LOCK_STORE_PORT=str(lock.port or 6379), LOCK_STORE_DB=lock.database or "0")
+        env.update(LOCK_STORE_TYPE="bot.lock_store.AtomicRedisLockStore",
+                   LOCK_STORE_HOST=lock.host or "127.0.0.1", LOCK_STORE_PORT=str(lock.port or 6379),
+                   LOCK_STORE_DB=lock.database or "0")
     else:
         env.update(LOCK_STORE_TYPE="in_memory", LOCK_STORE_HOST="", LOCK_STORE_PORT="0",
                    LOCK_STORE_DB="0")

@@ -1,0 +1,94 @@
+"""The Redis lock store hands out each ticket once, however many servers ask at once.
+
+Against the Redis server on this machine (db 1, a fresh conversation id per test).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+import uuid
+from typing import Iterator, List
+
+import pytest
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.lock_store import AtomicRedisLockStore
+
+REDIS = EndpointConfig(url="127.0.0.1", port=6379, db=1)
+
+
+def new_store() -> AtomicRedisLockStore:
+    return AtomicRedisLockStore(REDIS)
+
+
+@pytest.fixture()
+def conversation() -> Iterator[str]:
+    conversation_id = f"lock-test-{uuid.uuid4().hex}"
+    yield conversation_id
+    new_store().delete_lock(conversation_id)
+
+
+def test_a_change_made_by_another_server_meanwhile_is_not_overwritten(conversation: str) -> None:
+    store, other = new_store(), new_store()
+    store.issue_ticket(conversation)
+    calls = 0
+
+    def issue_while_the_other_server_issues_too(lock):
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # between our read and our write, the other server takes a ticket
+            other.issue_ticket(conversation)
+        return lock, lock.issue_ticket(60)
+
+    mine = store._atomically(conversation, issue_while_the_other_server_issues_too)
+    assert calls == 2  # the first attempt was thrown away and made again on fresh data
+    numbers = [t.number for t in store.get_lock(conversation).tickets]
+    assert len(set(numbers)) == 3 and numbers[-1] == mine
+
+
+def test_servers_asking_at_once_never_share_a_ticket(conversation: str) -> None:
+    stores = [new_store() for _ in range(4)]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        tickets = list(pool.map(lambda n: stores[n % 4].issue_ticket(conversation), range(80)))
+    assert len(set(tickets)) == len(tickets)
+
+
+def test_a_lock_is_not_deleted_under_a_new_ticket(conversation: str) -> None:
+    store = new_store()
+    first = store.issue_ticket(conversation)
+    second = store.issue_ticket(conversation)
+    store.cleanup(conversation, first)
+    assert store.get_lock(conversation).now_serving == second
+    store.cleanup(conversation, second)
+    assert store.get_lock(conversation) is None
+
+
+def test_turns_of_one_conversation_never_overlap_across_servers(conversation: str) -> None:
+    inside: List[str] = []
+    overlaps: List[List[str]] = []
+    guard = threading.Lock()
+
+    async def turn(store: AtomicRedisLockStore, name: str) -> None:
+        async with store.lock(conversation, wait_time_in_seconds=0.01):
+            with guard:
+                inside.append(name)
+                if len(inside) > 1:
+                    overlaps.append(list(inside))
+            await asyncio.sleep(0.005)
+            with guard:
+                inside.remove(name)
+
+    def server(number: int) -> None:
+        store = new_store()
+
+        async def run() -> None:
+            await asyncio.gather(*(turn(store, f"{number}-{n}") for n in range(10)))
+
+        asyncio.run(run())
+
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        list(pool.map(server, range(3)))
+    assert overlaps == []
+    assert new_store().get_lock(conversation) is None
