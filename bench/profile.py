@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 from bench.conversations import conversations, long_conversation
+from bot.rasa_server import fast_action_validation
 from bot.settings import PROJECT_ROOT
 
 TOTAL = "total"
@@ -134,6 +135,7 @@ async def _profile(model: Path, scripts: int, long_scripts: int, seed: int,
     # Logging as `rasa run` sets it up (LOG_LEVEL), or debug lines would be timed too.
     configure_logging_and_warnings(None, warn_only_once=True, filter_repeated_logs=True)
     configure_structlog(None)
+    fast_action_validation()  # as the product's Rasa servers run (bot/rasa_server.py)
     clocks = Clocks()
     install(clocks)
     endpoints = AvailableEndpoints.read_endpoints(str(PROJECT_ROOT / "endpoints.yml"))

@@ -56,7 +56,8 @@ def action_server_command(settings: Settings, port: int) -> List[str]:
 
 def rasa_server_command(settings: Settings, model: Path, port: int) -> List[str]:
     return [
-        sys.executable, "-m", "rasa", "run",
+        # Rasa's own command line with one runtime fix (bot/rasa_server.py).
+        sys.executable, "-m", "bot.rasa_server", "run",
         "--model", str(model),
         "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),
         "--credentials", str(PROJECT_ROOT / "credentials.yml"),
