@@ -15,6 +15,7 @@ from typing import Any, Dict, Iterator
 from sqlalchemy import create_engine, event, func, inspect, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 import bot.channels.models  # noqa: F401  (channels' replay guard lives here too)
 import bot.handoff.models  # noqa: F401  (the agent queue's tables live in this database too)
@@ -27,7 +28,12 @@ def _engine_options(url: str) -> Dict[str, Any]:
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         # The action server answers from worker threads; SQLite's own locking keeps it safe.
-        return {"connect_args": {"check_same_thread": False, "timeout": 15}}
+        options: Dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 15}}
+        if make_url(url).database not in (None, "", ":memory:"):
+            # SQLAlchemy 1.4 opens a new connection (and runs our PRAGMAs) for every unit
+            # of work on a SQLite file; a pool keeps them, as SQLAlchemy 2.0 does by default.
+            options["poolclass"] = QueuePool
+        return options
     if backend == "postgresql":
         # A database that is down must fail fast so the shopper gets an answer, not silence.
         return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 3}}

@@ -14,10 +14,19 @@ from decimal import Decimal
 from typing import List, Tuple
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import Session
 
 from bot.identity import Contact
-from bot.store.models import Customer, Order, OrderLine, OrderStatus, Shipment
+from bot.store.models import (
+    Customer,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    Shipment,
+    ShipmentEvent,
+)
 
 IN_TRANSIT = (OrderStatus.SHIPPED.value, OrderStatus.OUT_FOR_DELIVERY.value)
 
@@ -64,30 +73,46 @@ class OrderSummary:
     item_count: int
 
 
-def _contact_matches(customer: Customer, contact: Contact) -> bool:
-    stored = customer.email if contact.kind == "email" else customer.phone
+def _contact_matches(email: str, phone: str, contact: Contact) -> bool:
+    stored = email if contact.kind == "email" else phone
     return hmac.compare_digest(stored.encode(), contact.value.encode())
 
 
-def _load_order(session: Session, order_id: int) -> Order | None:
+def _order_row(session: Session, order_id: int) -> Row | None:
+    """The order with its customer's contacts and its shipment, in one query.
+
+    Plain columns rather than ORM objects: a look-up is on every tracking turn, and building
+    the order's object graph cost more than the database did (docs/performance.md).
+    """
     query = (
-        select(Order)
+        select(Order.id, Order.customer_id, Order.status, Order.placed_at,
+               Order.cancelled_at, Order.total, Customer.email, Customer.phone,
+               Shipment.id.label("shipment_id"), Shipment.carrier, Shipment.tracking_number,
+               Shipment.estimated_delivery, Shipment.delivered_at)
+        .join(Customer, Customer.id == Order.customer_id)
+        .outerjoin(Shipment, Shipment.order_id == Order.id)
         .where(Order.id == order_id)
-        .options(
-            selectinload(Order.customer),
-            selectinload(Order.lines).selectinload(OrderLine.product),
-            selectinload(Order.shipment).selectinload(Shipment.events),
-        )
     )
-    return session.execute(query).scalar_one_or_none()
+    return session.execute(query).one_or_none()
 
 
-def _details(order: Order) -> OrderDetails:
-    shipment = order.shipment
+def _details(session: Session, order: Row) -> OrderDetails:
+    items = session.execute(
+        select(Product.name)
+        .join(OrderLine, OrderLine.product_id == Product.id)
+        .where(OrderLine.order_id == order.id)
+        .order_by(OrderLine.id)
+    ).scalars().all()
     last_event = None
-    if shipment is not None and shipment.events:
-        event = shipment.events[-1]
-        last_event = TrackingEvent(event.occurred_at, event.description, event.location)
+    if order.shipment_id is not None:
+        event = session.execute(
+            select(ShipmentEvent.occurred_at, ShipmentEvent.description, ShipmentEvent.location)
+            .where(ShipmentEvent.shipment_id == order.shipment_id)
+            .order_by(ShipmentEvent.occurred_at.desc(), ShipmentEvent.id.desc())
+            .limit(1)
+        ).one_or_none()
+        if event is not None:
+            last_event = TrackingEvent(*event)
     return OrderDetails(
         order_id=order.id,
         customer_id=order.customer_id,
@@ -95,11 +120,11 @@ def _details(order: Order) -> OrderDetails:
         placed_at=order.placed_at,
         cancelled_at=order.cancelled_at,
         total=order.total,
-        items=tuple(line.product.name for line in order.lines),
-        carrier=shipment.carrier if shipment else None,
-        tracking_number=shipment.tracking_number if shipment else None,
-        estimated_delivery=shipment.estimated_delivery if shipment else None,
-        delivered_at=shipment.delivered_at if shipment else None,
+        items=tuple(items),
+        carrier=order.carrier,
+        tracking_number=order.tracking_number,
+        estimated_delivery=order.estimated_delivery,
+        delivered_at=order.delivered_at,
         last_event=last_event,
     )
 
@@ -108,20 +133,20 @@ def find_order_for_contact(
     session: Session, order_id: int, contact: Contact
 ) -> OrderDetails | None:
     """The order, if it exists and ``contact`` is its customer's e-mail or phone."""
-    order = _load_order(session, order_id)
-    if order is None or not _contact_matches(order.customer, contact):
+    order = _order_row(session, order_id)
+    if order is None or not _contact_matches(order.email, order.phone, contact):
         return None
-    return _details(order)
+    return _details(session, order)
 
 
 def find_order_for_customer(
     session: Session, order_id: int, customer_id: int
 ) -> OrderDetails | None:
     """The order, if it belongs to an already verified customer."""
-    order = _load_order(session, order_id)
+    order = _order_row(session, order_id)
     if order is None or order.customer_id != customer_id:
         return None
-    return _details(order)
+    return _details(session, order)
 
 
 def recent_orders(session: Session, customer_id: int, limit: int = 5) -> List[OrderSummary]:
