@@ -45,24 +45,7 @@ class RasaApi:
         """User, bot and agent messages in order, with their time and sentiment."""
         tracker = await self._request("GET", f"{self._conversation(conversation_id)}/tracker",
                                       {"include_events": "ALL"})
-        messages = []
-        for event in tracker.get("events", []):
-            if event.get("event") not in ("user", "bot") or not event.get("text"):
-                continue
-            metadata = event.get("metadata") or {}
-            if metadata.get("is_external"):  # an intent the console triggered, not typed
-                continue
-            parse = event.get("parse_data") or {}
-            messages.append({
-                "from": "agent" if metadata.get("agent_name") else event["event"],
-                "agent_name": metadata.get("agent_name"),
-                "text": event["text"],
-                # An agent's reply that went out as the WhatsApp template instead.
-                "template": bool(metadata.get("whatsapp_template")),
-                "at": event.get("timestamp"),
-                "sentiment": (parse.get("sentiment") or {}).get("label"),
-            })
-        return messages
+        return transcript_messages(tracker.get("events", []))
 
     async def say(self, conversation_id: str, text: str, agent_name: str,
                   as_template: bool = False) -> None:
@@ -87,3 +70,37 @@ class RasaApi:
             await self._request(
                 "POST", f"{self._conversation(conversation_id)}/trigger_intent",
                 {"output_channel": "latest"}, {"name": "EXTERNAL_handoff_resolved"})
+
+
+def transcript_messages(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """What people said and read, from a tracker's events.
+
+    A pressed button reaches Rasa as its payload (``/inform{"rating":"5"}``); the agent reads
+    the title the shopper saw, taken from the bot messages of the turn that offered it.
+    """
+    messages: List[Dict[str, Any]] = []
+    offered: Dict[str, str] = {}
+    for event in events:
+        if event.get("event") == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            offered.update((b["payload"], b["title"]) for b in buttons
+                           if b.get("payload") and b.get("title"))
+        if event.get("event") not in ("user", "bot") or not event.get("text"):
+            continue
+        metadata = event.get("metadata") or {}
+        if metadata.get("is_external"):  # an intent the console triggered, not typed
+            continue
+        parse = event.get("parse_data") or {}
+        text = event["text"]
+        if event["event"] == "user":  # buttons answer only the turn that offered them
+            text, offered = offered.get(text, text), {}
+        messages.append({
+            "from": "agent" if metadata.get("agent_name") else event["event"],
+            "agent_name": metadata.get("agent_name"),
+            "text": text,
+            # An agent's reply that went out as the WhatsApp template instead.
+            "template": bool(metadata.get("whatsapp_template")),
+            "at": event.get("timestamp"),
+            "sentiment": (parse.get("sentiment") or {}).get("label"),
+        })
+    return messages
