@@ -9,7 +9,8 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-FALLBACK_ACTION = "action_fallback"
+from bot.names import FALLBACK_ACTION
+
 ACTION_LISTEN = "action_listen"
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.names import EXTERNAL_PREFIX
+
 MAX_MESSAGE_LENGTH = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 # Intents the processes send among themselves; a typed "/EXTERNAL_..." stays plain text.
-_INTERNAL_PAYLOAD = re.compile(r"^/+(?=EXTERNAL_)")
+_INTERNAL_PAYLOAD = re.compile(rf"^/+(?={EXTERNAL_PREFIX})")
 
 
 def incoming_text(raw: Any, limit: int = MAX_MESSAGE_LENGTH) -> str:

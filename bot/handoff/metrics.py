@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Dict
@@ -13,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.handoff.models import Ticket, TicketStatus
+from bot.reporting.report import median_minutes
 from bot.reporting.tracker import count_conversations
 from bot.store.models import SatisfactionRating
 
@@ -48,14 +48,12 @@ def dashboard(session: Session, start_of_day_utc: datetime,
         Ticket.status == TicketStatus.WAITING.value)).scalar_one()
     today = session.execute(select(Ticket.created_at, Ticket.assigned_at).where(
         Ticket.created_at >= start_of_day_utc)).all()
-    waits = [(assigned - created).total_seconds() / 60 for created, assigned in today
-             if assigned is not None]
     csat = session.execute(select(func.avg(SatisfactionRating.score)).where(
         SatisfactionRating.created_at >= start_of_day_utc)).scalar()
     return Dashboard(
         waiting=waiting,
         handed_off_today=len(today),
-        median_wait_minutes=round(statistics.median(waits), 1) if waits else None,
+        median_wait_minutes=median_minutes(today),
         conversations_today=conversations,
         handoff_rate=round(len(today) / conversations, 3) if conversations else None,
         csat_today=round(float(csat), 2) if csat is not None else None,

@@ -28,6 +28,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.names import EXTERNAL_PREFIX, FALLBACK_INTENT
 from bot.nlu.sentiment import is_threat
 from bot.store.vocabulary import first_match, mentions, shopping_words
 
@@ -35,8 +36,7 @@ HANDOFF = "action_handoff"
 APOLOGY = "action_calm_apology"
 WAIT = "action_wait_for_agent"
 AFTER_HANDOFF = "action_after_handoff"
-EXTERNAL_PREFIX = "EXTERNAL_"
-MISSES = ("nlu_fallback", "out_of_scope")
+MISSES = (FALLBACK_INTENT, "out_of_scope")
 NEGATIVE = ("negative", "angry")
 # Turns that are answers, not questions: repeating them is not frustration.
 NOT_QUESTIONS = ("inform", "affirm", "deny", "greet", "thank", "goodbye", "more_products")

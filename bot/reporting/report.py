@@ -107,7 +107,7 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 3) if whole else None
 
 
-def _median_minutes(spans: Iterable[Tuple[datetime | None, datetime | None]]) -> float | None:
+def median_minutes(spans: Iterable[Tuple[datetime | None, datetime | None]]) -> float | None:
     """The median length of the spans that have both ends (a ticket not yet taken has none)."""
     minutes = [(end - begin).total_seconds() / 60 for begin, end in spans
                if begin is not None and end is not None]
@@ -158,8 +158,8 @@ def build_report(period: Period, tracker_engine: Engine, session: Session) -> Re
         handoff_rate=_ratio(len(handed_off), len(conversations)),
         containment_rate=_ratio(len(conversations - handed_off), len(conversations)),
         handoffs_by_reason=_ranked(Counter(t.reason for t in tickets)),
-        median_wait_minutes=_median_minutes((t.created_at, t.assigned_at) for t in tickets),
-        median_handle_minutes=_median_minutes((t.assigned_at, t.resolved_at) for t in tickets),
+        median_wait_minutes=median_minutes((t.created_at, t.assigned_at) for t in tickets),
+        median_handle_minutes=median_minutes((t.assigned_at, t.resolved_at) for t in tickets),
         csat=_csat(ratings),
         orders=orders,
         contact_rate_per_order=_ratio(len(conversations), orders),

@@ -16,11 +16,11 @@ from typing import Any, Dict, List
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
-FALLBACK_INTENT = "nlu_fallback"
-FALLBACK_ACTION = "action_fallback"
-# Intents the console triggers (`EXTERNAL_handoff_resolved`) are stored as user events but
-# nobody typed them: they are not shopper messages. "!" escapes LIKE's "_" wildcard.
-_EXTERNAL_INTENTS = "EXTERNAL!_%"
+from bot.names import EXTERNAL_PREFIX, FALLBACK_ACTION, FALLBACK_INTENT
+
+# Intents the processes send among themselves are not shopper messages ("!" escapes
+# LIKE's "_" wildcard).
+_EXTERNAL_INTENTS = EXTERNAL_PREFIX.replace("_", "!_") + "%"
 
 _SHOPPER_MESSAGES = (
     "FROM events WHERE type_name = 'user' AND timestamp >= :start"
