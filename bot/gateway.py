@@ -22,12 +22,12 @@ from typing import Any, Dict, List, Sequence
 import aiohttp
 from aiohttp import web
 
+from bot.forwarding import CLIENT, keep_client
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE = "utter_service_unavailable"
 SERVERS = web.AppKey("servers", "Servers")
-CLIENT = web.AppKey("client", aiohttp.ClientSession)
 
 
 def unavailable_answer() -> Dict[str, Any]:
@@ -83,13 +83,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=8 * 1024 * 1024)  # trackers can be long
     app[SERVERS] = Servers(settings.action_server_urls)
 
-    async def client_context(app: web.Application):  # type: ignore[no-untyped-def]
-        timeout = aiohttp.ClientTimeout(total=settings.action_timeout)
-        async with aiohttp.ClientSession(timeout=timeout) as client:
-            app[CLIENT] = client
-            yield
-
-    app.cleanup_ctx.append(client_context)
+    keep_client(app, timeout=aiohttp.ClientTimeout(total=settings.action_timeout))
     app.add_routes([web.post("/webhook", webhook), web.get("/health", health)])
     return app
 

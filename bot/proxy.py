@@ -23,6 +23,7 @@ from typing import Dict, List, Sequence
 import aiohttp
 from aiohttp import web
 
+from bot.forwarding import CLIENT, keep_client
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,6 @@ logger = logging.getLogger(__name__)
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "upgrade", "host",
                "content-length", "proxy-connection", "te", "trailer"}
 UPSTREAMS = web.AppKey("upstreams", "Upstreams")
-CLIENT = web.AppKey("client", aiohttp.ClientSession)
 
 
 class Upstreams:
@@ -124,14 +124,8 @@ def create_app(upstream_urls: List[str]) -> web.Application:
     app = web.Application(client_max_size=8 * 1024 * 1024)
     app[UPSTREAMS] = Upstreams(upstream_urls)
 
-    async def client_context(app: web.Application):  # type: ignore[no-untyped-def]
-        # Long-polls wait up to 25 s on the server; a turn never takes minutes.
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120),
-                                         auto_decompress=False) as client:
-            app[CLIENT] = client
-            yield
-
-    app.cleanup_ctx.append(client_context)
+    # Long-polls wait up to 25 s on the server; a turn never takes minutes.
+    keep_client(app, timeout=aiohttp.ClientTimeout(total=120), auto_decompress=False)
     app.router.add_route("*", "/{tail:.*}", forward)
     return app
 
