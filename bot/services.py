@@ -31,8 +31,8 @@ def rasa_environment(settings: Settings, base: Mapping[str, str]) -> Dict[str, s
                    LOCK_STORE_HOST=lock.host or "127.0.0.1", LOCK_STORE_PORT=str(lock.port or 6379),
                    LOCK_STORE_DB=lock.database or "0")
     else:
-        env.update(LOCK_STORE_TYPE="in_memory", LOCK_STORE_HOST="", LOCK_STORE_PORT="0",
-                   LOCK_STORE_DB="0")
+        env.update(LOCK_STORE_TYPE="bot.lock_store.PromptInMemoryLockStore",
+                   LOCK_STORE_HOST="", LOCK_STORE_PORT="0", LOCK_STORE_DB="0")
     # Children (action server, console) must see the same runtime folder and token.
     env["ASISTAN_RUNTIME_DIR"] = str(settings.runtime_dir)
     env["RASA_TOKEN"] = settings.rasa_token

@@ -1,4 +1,5 @@
-"""The Redis lock store hands out each ticket once, however many servers ask at once.
+"""The Redis lock store hands out each ticket once, however many servers ask at once, and
+both lock stores let a waiting turn in promptly.
 
 Against the Redis server on this machine (db 1, a fresh conversation id per test).
 """
@@ -12,9 +13,11 @@ import uuid
 from typing import Iterator, List
 
 import pytest
+from rasa.core import lock_store as rasa_lock_store
+from rasa.core.lock_store import LockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.lock_store import AtomicRedisLockStore
+from bot.lock_store import AtomicRedisLockStore, PromptInMemoryLockStore, PromptWaiting
 
 REDIS = EndpointConfig(url="127.0.0.1", port=6379, db=1)
 
@@ -92,3 +95,52 @@ def test_turns_of_one_conversation_never_overlap_across_servers(conversation: st
         list(pool.map(server, range(3)))
     assert overlaps == []
     assert new_store().get_lock(conversation) is None
+
+
+def test_finish_serving_keeps_the_lock_and_cleanup_deletes_it(conversation: str) -> None:
+    store = new_store()
+    ticket = store.issue_ticket(conversation)
+    store.finish_serving(conversation, ticket)
+    assert not store.get_lock(conversation).tickets
+    ticket = store.issue_ticket(conversation)
+    store.cleanup(conversation, ticket)
+    assert store.get_lock(conversation) is None
+
+
+@pytest.mark.parametrize("endpoint", [
+    EndpointConfig(type="bot.lock_store.PromptInMemoryLockStore", url="", port="0", db="0"),
+    EndpointConfig(type="bot.lock_store.AtomicRedisLockStore", url="127.0.0.1", port=6379, db=1),
+], ids=["in-memory", "redis"])
+def test_a_waiting_turn_looks_again_within_50_ms_not_rasas_second(
+        endpoint: EndpointConfig, conversation: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    store = LockStore.create(endpoint)  # as Rasa builds it from endpoints.yml
+    assert isinstance(store, (PromptInMemoryLockStore, AtomicRedisLockStore))
+    waits: List[float] = []
+    real_sleep = asyncio.sleep
+
+    async def recorded_sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await real_sleep(0)
+
+    monkeypatch.setattr(rasa_lock_store.asyncio, "sleep", recorded_sleep)
+    order: List[str] = []
+
+    async def first() -> None:
+        async with store.lock(conversation):  # the arguments Rasa's processor passes
+            order.append("first in")
+            while not waits:  # hold the lock until the second turn has waited once
+                await real_sleep(0.001)
+            order.append("first out")
+
+    async def second() -> None:
+        await real_sleep(0.005)
+        async with store.lock(conversation):
+            order.append("second in")
+
+    async def both() -> None:
+        await asyncio.gather(first(), second())
+
+    asyncio.run(both())
+    assert order == ["first in", "first out", "second in"]
+    assert waits and set(waits) == {PromptWaiting.WAIT_SECONDS}
