@@ -8,12 +8,10 @@ trained once and kept under a name that hashes its config, domain and data.
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 from typing import Mapping
 
-from bot.model import model_path, training_files
+from bot.model import model_path, rasa_train, training_files
 from bot.settings import PROJECT_ROOT
 
 DEFAULT_CONFIG = Path(__file__).with_name("rasa_default_config.yml")
@@ -38,9 +36,6 @@ def rasa_init_model(model_dir: Path, env: Mapping[str, str]) -> Path:
     if not target.exists():
         print(f"Training Rasa's defaults once on our data for comparison ({name})...",
               flush=True)
-        subprocess.run(
-            [sys.executable, "-m", "rasa", "train", "--config", str(DEFAULT_CONFIG),
-             "--domain", "domain.yml", "--data", "data", "--out", str(model_dir),
-             "--fixed-model-name", name],
-            cwd=PROJECT_ROOT, env=dict(env), check=True)
+        rasa_train(["--config", str(DEFAULT_CONFIG), "--domain", "domain.yml", "--data", "data",
+                    "--out", str(model_dir), "--fixed-model-name", name], env)
     return target

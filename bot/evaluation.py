@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import subprocess
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping, Sequence, Tuple
 
-from bot.model import training_files
+from bot.model import rasa_train, training_files
 from bot.settings import PROJECT_ROOT
 
 HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
@@ -117,10 +115,8 @@ def default_pipeline_model(model_dir: Path, env: Mapping[str, str]) -> Path:
     target = model_dir / f"{name}.tar.gz"
     if not target.exists():
         print(f"Training Rasa's default pipeline once for comparison ({name})...")
-        subprocess.run(
-            [sys.executable, "-m", "rasa", "train", "nlu", "--config", str(DEFAULT_CONFIG),
-             "--nlu", "data/nlu", "--out", str(model_dir), "--fixed-model-name", name],
-            cwd=PROJECT_ROOT, env=dict(env), check=True)
+        rasa_train(["nlu", "--config", str(DEFAULT_CONFIG), "--nlu", "data/nlu",
+                    "--out", str(model_dir), "--fixed-model-name", name], env)
     return target
 
 
