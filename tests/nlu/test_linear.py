@@ -1,0 +1,59 @@
+"""The trained model's FAQ topics: where Rasa, the FAQ action and the policy read them."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict
+
+import pytest
+
+from bot.model import model_path
+from bot.settings import get_settings
+
+
+@pytest.fixture(scope="module")
+def parse():
+    from rasa.core.agent import Agent
+
+    model = model_path(get_settings().model_dir)
+    if not model.exists():
+        pytest.fail(f"no model for the current data ({model.name}): run `make train` first")
+    agent = Agent.load(str(model))
+
+    def parse_text(text: str) -> Dict[str, Any]:
+        return asyncio.run(agent.parse_message(text))
+
+    return parse_text
+
+
+def test_faq_topic_is_where_rasa_reads_it(parse) -> None:
+    parsed = parse("kargo ücreti ne kadar")
+    assert parsed["intent"]["name"] == "faq"
+    # Rasa's processor copies the topic into the intent only from a selector's output.
+    assert parsed["intent"]["full_retrieval_intent_name"] == "faq/shipping_cost"
+    selected = parsed["response_selector"]["faq"]
+    assert parsed["response_selector"]["all_retrieval_intents"] == ["faq"]
+    assert selected["response"]["intent_response_key"] == "faq/shipping_cost"
+    assert selected["response"]["utter_action"] == "utter_faq/shipping_cost"
+    ranking = selected["ranking"]
+    assert ranking[0]["intent_response_key"] == "faq/shipping_cost"
+    assert ranking[0]["confidence"] == selected["response"]["confidence"] > 0.5
+    confidences = [label["confidence"] for label in ranking]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(label["intent_response_key"].startswith("faq/") for label in ranking)
+
+
+def test_each_topic_is_told_apart(parse) -> None:
+    questions = {"taksit yapıyor musunuz": "faq/installments",
+                 "kapıda ödeme var mı": "faq/cash_on_delivery",
+                 "faturamı nereden indiririm": "faq/invoice",
+                 "müşteri hizmetleri telefon numarası": "faq/contact"}
+    for text, topic in questions.items():
+        assert parse(text)["response_selector"]["faq"]["response"][
+            "intent_response_key"] == topic, text
+
+
+def test_other_intents_keep_their_own_name(parse) -> None:
+    parsed = parse("siparişim nerede")
+    assert parsed["intent"]["name"] == "order_status"
+    assert "full_retrieval_intent_name" not in parsed["intent"]
