@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 from bench.conversations import conversations, long_conversation
-from bot.rasa_server import fast_action_validation
+from bot.rasa_server import apply_runtime_fixes
 from bot.settings import PROJECT_ROOT
 
 TOTAL = "total"
@@ -103,9 +103,10 @@ def install(clocks: Clocks) -> None:
     from rasa.core.agent import Agent
     from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
     from rasa.core.processor import MessageProcessor
-    from rasa.core.tracker_store import SQLTrackerStore
     from rasa.engine.graph import GraphNode
     from rasa.utils.endpoints import EndpointConfig
+
+    from bot.tracker_store import QuickCommitSQLTrackerStore
 
     def node_label(node: GraphNode, *_: Any) -> str:
         """"run_DIETClassifier5" -> "nlu/DIETClassifier" (both CountVectorsFeaturizers add
@@ -118,8 +119,8 @@ def install(clocks: Clocks) -> None:
     clocks.wrap(MessageProcessor, "_predict_next_with_tracker", lambda *_: POLICIES,
                 scope=True)
     clocks.wrap(GraphNode, "__call__", node_label)
-    clocks.wrap(SQLTrackerStore, "retrieve", lambda *_: STORE_LOAD)
-    clocks.wrap(SQLTrackerStore, "save", lambda *_: STORE_SAVE)
+    clocks.wrap(QuickCommitSQLTrackerStore, "retrieve", lambda *_: STORE_LOAD)
+    clocks.wrap(QuickCommitSQLTrackerStore, "save", lambda *_: STORE_SAVE)
     clocks.wrap(EndpointConfig, "request", lambda *_: ACTION_HTTP)
     clocks.wrap(RemoteAction, "_validate_action_result", lambda *_: ACTION_VALIDATION)
     clocks.wrap(TemplatedNaturalLanguageGenerator, "generate", lambda *_: TEMPLATES)
@@ -135,7 +136,7 @@ async def _profile(model: Path, scripts: int, long_scripts: int, seed: int,
     # Logging as `rasa run` sets it up (LOG_LEVEL), or debug lines would be timed too.
     configure_logging_and_warnings(None, warn_only_once=True, filter_repeated_logs=True)
     configure_structlog(None)
-    fast_action_validation()  # as the product's Rasa servers run (bot/rasa_server.py)
+    apply_runtime_fixes()  # as the product's Rasa servers run (bot/rasa_server.py)
     clocks = Clocks()
     install(clocks)
     endpoints = AvailableEndpoints.read_endpoints(str(PROJECT_ROOT / "endpoints.yml"))

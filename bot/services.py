@@ -56,7 +56,7 @@ def action_server_command(settings: Settings, port: int) -> List[str]:
 
 def rasa_server_command(settings: Settings, model: Path, port: int) -> List[str]:
     return [
-        # Rasa's own command line with one runtime fix (bot/rasa_server.py).
+        # Rasa's own command line with runtime fixes (bot/rasa_server.py).
         sys.executable, "-m", "bot.rasa_server", "run",
         "--model", str(model),
         "--endpoints", str(PROJECT_ROOT / "endpoints.yml"),

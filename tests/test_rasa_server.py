@@ -58,3 +58,32 @@ def test_the_meta_schema_is_checked_once(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_the_product_starts_rasa_through_it(tmp_path) -> None:
     command = rasa_server_command(get_settings(), tmp_path / "model.tar.gz", 5005)
     assert command[1:4] == ["-m", "bot.rasa_server", "run"]
+
+
+def test_every_event_type_finds_rasa_s_class() -> None:
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    names = {event_class.type_name for event_class in all_subclasses(Event)}
+    assert {"user", "bot", "action", "slot", "session_started"} <= names
+    for name in names:
+        assert rasa_server._resolve_by_type(name) is rasa_server._rasa_resolve_by_type(name)
+
+
+def test_unknown_event_types_fall_back_as_rasa_does() -> None:
+    from rasa.shared.core.events import UserUttered
+
+    assert rasa_server._resolve_by_type("topic") is None
+    assert rasa_server._resolve_by_type("no_such_event", UserUttered) is UserUttered
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        rasa_server._resolve_by_type("no_such_event")
+
+
+def test_events_read_back_through_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rasa.shared.core.events import Event, SlotSet, UserUttered
+
+    monkeypatch.setattr(Event, "resolve_by_type", Event.__dict__["resolve_by_type"])
+    rasa_server.fast_event_lookup()
+    events = [UserUttered("merhaba", {"name": "greet", "confidence": 1.0}),
+              SlotSet("order_id", "10045821")]
+    assert [Event.from_parameters(e.as_dict()) for e in events] == events
