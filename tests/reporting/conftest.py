@@ -18,7 +18,7 @@ from tests.web.conftest import console  # noqa: F401  (the console fixture, for 
 def stores(any_database: Database, tmp_path: Path) -> Iterator[Tuple[Engine, Database]]:
     """Rasa's tracker store and the shop database, both of one kind, holding the scenario.
 
-    The tracker store is written by Rasa's own `SQLTrackerStore` (in the shop's PostgreSQL
+    The tracker store is written by the product's `SQLTrackerStore` (in the shop's PostgreSQL
     database when testing PostgreSQL: Rasa's ``events`` table does not clash with ours), and
     read back through the project's engine, as the console and the CLI read it.
     """

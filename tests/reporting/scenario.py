@@ -1,9 +1,9 @@
 """Three days of a shop, written into real stores, with every figure of its report known.
 
-Shop-local days 18-20 March 2024 in Istanbul (UTC+3). Conversations go into Rasa's own
-`SQLTrackerStore` as real events; tickets, ratings and orders go into the seeded shop
-database through the models. Around the range sit events just before its first moment and
-just after its last, which no figure may count.
+Shop-local days 18-20 March 2024 in Istanbul (UTC+3). Conversations go into the product's
+tracker store (Rasa's `SQLTrackerStore`, `bot/tracker_store.py`) as real events; tickets,
+ratings and orders go into the seeded shop database through the models. Around the range
+sit events just before its first moment and just after its last, which no figure may count.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import List, Tuple
 from zoneinfo import ZoneInfo
 
-from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -28,6 +27,7 @@ from bot.settings import PROJECT_ROOT
 from bot.store.db import Database
 from bot.store.models import Customer, Order, SatisfactionRating
 from bot.store.seed import seed
+from bot.tracker_store import QuickCommitSQLTrackerStore
 
 TZ = ZoneInfo("Europe/Istanbul")
 FIRST, LAST = date(2024, 3, 18), date(2024, 3, 20)
@@ -156,20 +156,20 @@ def _events(conversation: Conversation) -> List[Event]:
     return events
 
 
-def write_conversations(store: SQLTrackerStore) -> None:
+def write_conversations(store: QuickCommitSQLTrackerStore) -> None:
     for conversation in CONVERSATIONS:
         tracker = DialogueStateTracker.from_events(conversation.sender_id,
                                                    _events(conversation), domain().slots)
         asyncio.run(store.save(tracker))
 
 
-def sqlite_tracker_store(path: Path) -> SQLTrackerStore:
-    return SQLTrackerStore(domain(), dialect="sqlite", db=str(path))
+def sqlite_tracker_store(path: Path) -> QuickCommitSQLTrackerStore:
+    return QuickCommitSQLTrackerStore(domain(), dialect="sqlite", db=str(path))
 
 
-def postgres_tracker_store(database_name: str) -> SQLTrackerStore:
-    return SQLTrackerStore(domain(), dialect="postgresql", host="127.0.0.1", port=5432,
-                           db=database_name, username="postgres")
+def postgres_tracker_store(database_name: str) -> QuickCommitSQLTrackerStore:
+    return QuickCommitSQLTrackerStore(domain(), dialect="postgresql", host="127.0.0.1",
+                                      port=5432, db=database_name, username="postgres")
 
 
 def write_shop(database: Database) -> None:

@@ -1,0 +1,89 @@
+"""Rasa's SQL tracker store, without the costs of every turn it need not pay.
+
+Each turn loads the conversation and saves the events it added (``docs/performance.md``:
+7.2 ms of a 25 ms turn on SQLite). Three parts of that are overhead, not work:
+
+- **Connections on SQLite.** SQLAlchemy 1.4 does not pool file databases, so Rasa opened a
+  new SQLite connection for every load and every save. Here they are pooled.
+- **Waiting for the disk on every commit.** In SQLite's rollback-journal mode each commit
+  writes, syncs and deletes a journal file (1.2 ms here); PostgreSQL syncs its log before
+  answering a commit (1.7 ms). Here SQLite runs in WAL mode with ``synchronous=NORMAL`` and
+  PostgreSQL sessions with ``synchronous_commit=off``: a commit returns once its events are
+  in the database's log, which is synced moments later. A process that crashes or restarts
+  loses nothing, and the database is never corrupted; only a power cut or an operating
+  system crash can lose the last moments' events (PostgreSQL: at most three times
+  ``wal_writer_delay``, 0.6 s by default). That is the trade for a chat transcript. The
+  shop's own data (orders, returns, the agent queue) is not written here and keeps full
+  durability (``bot/store/db.py``).
+- **Saving event by event through the ORM.** Rasa adds one ORM object a new event and
+  flushes them through the unit of work; here the same rows go in as one multi-row insert.
+
+Which events are new, how rows look, and how conversations are read back are Rasa's own:
+a tracker written by either class reads the same through the other
+(``tests/test_tracker_store.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import QueuePool
+
+# What each backend runs on a new connection so that commits do not wait for the disk.
+COMMIT_SETTINGS = {
+    "sqlite": ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"),
+    "postgresql": ("SET synchronous_commit TO OFF",),
+}
+
+
+class QuickCommitSQLTrackerStore(SQLTrackerStore):
+    """``SQLTrackerStore`` with pooled connections, commits that do not wait for the disk
+    and one insert a save."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        url = self.engine.url
+        backend = url.get_backend_name()
+        self.engine.dispose()  # connections opened before the settings below are dropped
+        if backend == "sqlite" and make_url(url).database not in (None, "", ":memory:"):
+            # One event loop thread uses the pool; the check only guards against threads.
+            self.engine = sa.create_engine(url, poolclass=QueuePool,
+                                           connect_args={"check_same_thread": False})
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        statements = COMMIT_SETTINGS.get(backend, ())
+
+        def apply_settings(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            for statement in statements:
+                cursor.execute(statement)
+            cursor.close()
+            if backend == "postgresql":
+                dbapi_connection.commit()  # psycopg2 opened a transaction for the SET
+
+        sa.event.listen(self.engine, "connect", apply_settings)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's ``save``: the events not stored yet, now in one statement."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = []
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                rows.append({
+                    "sender_id": tracker.sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {}).get("intent", {}).get(
+                        INTENT_NAME_KEY),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                })
+            if rows:
+                session.execute(sa.insert(self.SQLEvent.__table__), rows)
+            session.commit()
