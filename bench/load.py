@@ -137,13 +137,15 @@ async def open_loop(rasa_url: str, prefix: str, scripts: Iterator[Script], rate:
             if not sample.ok:
                 return
 
+    # A Poisson process given its count: exactly the conversations the rate asks for, at
+    # uniform random times. Drawing the gaps instead left the count to chance, and with one
+    # seed for every level the same draw repeated: with seed 3, 78-91 % of the rate.
+    arrivals = sorted(rng.uniform(0.0, duration) for _ in range(round(rate * duration / turns)))
     async with _client() as http:
         tasks = []
-        offset = rng.expovariate(rate / turns)
-        while offset < duration:
+        for offset in arrivals:
             await asyncio.sleep(max(0.0, started + offset - time.perf_counter()))
             tasks.append(asyncio.create_task(conversation(http, next(scripts))))
-            offset += rng.expovariate(rate / turns)
         drain = turns * think + 2 * REQUEST_TIMEOUT
         _done, pending = await asyncio.wait(tasks, timeout=drain)
         for task in pending:
