@@ -72,7 +72,7 @@ class SentimentAnalyzer(GraphComponent):
             if unexpected:
                 raise ValueError(f"unexpected types in {path}: {unexpected}")
             classifier = sio.load(path, trusted=untrusted)
-        return cls(model_storage, resource, classifier)
+        return cls(model_storage, resource, sentiment.CompiledClassifier(classifier))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

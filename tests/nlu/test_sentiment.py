@@ -63,3 +63,20 @@ def test_heldout_figures(classifier) -> None:
     assert recall >= ANGER_RECALL_TARGET
     assert false_alarms <= CALM_FALSE_ALARM_LIMIT
     assert polite_as_angry <= CALM_FALSE_ALARM_LIMIT
+
+
+def test_compiled_classifier_gives_the_pipeline_s_probabilities(classifier) -> None:
+    import numpy as np
+
+    compiled = sentiment.CompiledClassifier(classifier)
+    with HELDOUT.open(encoding="utf-8") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle, delimiter="\t",
+                                                       quoting=csv.QUOTE_NONE)]
+    texts += ["", "🙂", "xq zzv", "a" * 10_000]  # no known n-gram; one huge token
+    folded = [sentiment.fold(t) for t in texts]
+    assert list(compiled.classes_) == list(classifier.classes_)
+    np.testing.assert_allclose(compiled.predict_proba(folded),
+                               classifier.predict_proba(folded), rtol=0, atol=1e-12)
+    # What the parse data carries (label, score to three decimals) is the same.
+    assert [sentiment.analyse(compiled, t).as_dict() for t in texts] == [
+        sentiment.analyse(classifier, t).as_dict() for t in texts]
