@@ -65,9 +65,10 @@ test: train lint browser
 eval: install
 	$(PY) -m bot eval
 
-# Full turns under load beside Rasa's defaults (~20 min); results in docs/performance.md.
+# Full turns under load beside Rasa's defaults (~20 min); results in docs/performance.md,
+# or, with PROFILE=prod, in the production profile's processes: docs/performance-prod.md.
 bench: train
-	$(PY) -m bench
+	$(PY) -m bench $(if $(PROFILE),--doc docs/performance-$(PROFILE).md)
 
 clean:
 	rm -rf runtime results tests/artifacts .pytest_cache

@@ -23,7 +23,6 @@ from bot.services import rasa_environment
 from bot.settings import PROJECT_ROOT, get_settings, load_settings
 
 DOC = PROJECT_ROOT / "docs" / "performance.md"
-PLOT = PROJECT_ROOT / "docs" / "performance.png"
 QUICK = {"concurrency": [1, 10], "rates": [5, 10], "duration": 6.0, "open_duration": 10.0,
          "think": 0.5, "orders": 100_000, "lookups": 300, "parses": 50,
          "profile_conversations": 2, "long": 2}
@@ -64,6 +63,9 @@ def parse_args(argv: List[str] | None) -> argparse.Namespace:
                         help="an extra setting for the product's processes (repeatable): "
                         "to measure a tuning idea without changing the product")
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--doc", type=Path, default=DOC,
+                        help="the document whose tables a full run rewrites (its plot is "
+                        "written beside it, as .png)")
     args = parser.parse_args(argv)
     if args.quick:
         for name, value in QUICK.items():
@@ -144,7 +146,8 @@ def main(argv: List[str] | None = None) -> int:
     started = time.monotonic()
     meter = machine.OthersMeter()
     results: Dict[str, Any] = {"models": {n: m.name for n, m in models.items()},
-                               "options": {k: v for k, v in vars(args).items()
+                               "options": {k: str(v) if isinstance(v, Path) else v
+                                           for k, v in vars(args).items()
                                            if k != "postgres_url"}}
     if "store" not in args.skip:
         results["store"] = store_results(args, folder)
@@ -153,6 +156,7 @@ def main(argv: List[str] | None = None) -> int:
     shutil.rmtree(run_dir, ignore_errors=True)
     extra = dict(setting.split("=", 1) for setting in args.env)
     deployment = Deployment(run_dir, models, {**os.environ, **extra})
+    results["deployment"] = deployment.describe()
     deployment.start()
     try:
         if "load" not in args.skip:
@@ -171,7 +175,8 @@ def main(argv: List[str] | None = None) -> int:
                                 folder / "performance-quick.png")
         doc.write_text(f"{report.BEGIN}\n{report.END}\n", encoding="utf-8")
     else:
-        json_path, doc, plot = folder / "results.json", DOC, PLOT
+        name = "results.json" if args.doc == DOC else f"results-{args.doc.stem}.json"
+        json_path, doc, plot = folder / name, args.doc, args.doc.with_suffix(".png")
     json_path.write_text(json.dumps(results, indent=2), encoding="utf-8")
     report.plot(results, plot)
     report.write_between_markers(doc, report.markdown(results, plot.name))

@@ -73,6 +73,7 @@ def _run_section(results: Dict[str, Any]) -> List[str]:
         ("models", ", ".join(f"{NAMES[n]}: `{m}`" for n, m in results["models"].items())),
         ("levels", _levels(results["options"])),
         ("extra settings (`--env`)", ", ".join(results["options"]["env"]) or "none"),
+        ("deployment", ", ".join(f"{k}: {v}" for k, v in results.get("deployment", {}).items())),
     ]
     return ["### The run", "", *_table(("", ""), rows)]
 

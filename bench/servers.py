@@ -5,6 +5,10 @@ side (action servers and the gateway in front of them) is started once and share
 each model, its Rasa side (the Rasa servers, and the proxy when there are several) is
 started on ports of its own with a tracker database of its own. So the models differ in
 nothing but the model. The agent console takes no part in a shopper's turn and is left out.
+
+The databases are SQLite files in the run's folder, or, when the environment's tracker
+store is PostgreSQL (`make bench PROFILE=prod`), empty PostgreSQL databases of the run's
+own on that server (``asistan_bench_run_*``), never the shop's.
 """
 
 from __future__ import annotations
@@ -14,10 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping
 
+from sqlalchemy.engine import make_url
+
 from bench.machine import cpu_seconds
 from bot.loopback import free_port, loopback_environment
 from bot.services import Service, product_services, rasa_environment
 from bot.settings import Settings, load_settings
+from bot.store.db import ensure_database
 
 START_TIMEOUT = 300
 LEFT_OUT = ("console",)
@@ -51,7 +58,10 @@ class Deployment:
                  token: str = "bench-token") -> None:
         runtime.mkdir(parents=True, exist_ok=True)
         self.runtime = runtime
-        self.env = loopback_environment(runtime, base, token)
+        tracker = make_url(base.get("TRACKER_DATABASE_URL") or "sqlite://")
+        self._postgres = tracker if tracker.get_backend_name() == "postgresql" else None
+        self.env = loopback_environment(runtime, base, token,
+                                        self._database("store") if self._postgres else None)
         self.settings = load_settings(self.env)
         any_model = next(iter(models.values()))
         self.actions = [s for s in product_services(self.settings, any_model)
@@ -63,12 +73,31 @@ class Deployment:
                         if is_rasa_side(s)]
             self.rasa[name] = RasaSide(name, model, env, services)
 
+    def _database(self, name: str) -> str:
+        """An empty PostgreSQL database of this run's own, on the profile's server."""
+        assert self._postgres is not None
+        url = self._postgres.set(database=f"asistan_bench_run_{name.replace('-', '_')}")
+        text = url.render_as_string(hide_password=False)
+        ensure_database(text, empty=True)
+        return text
+
     def model_env(self, name: str) -> Dict[str, str]:
         """The environment of one model's Rasa side: its own folder, tracker and port."""
         folder = self.runtime / name
+        tracker = (self._database(f"tracker_{name}") if self._postgres
+                   else f"sqlite:///{folder / 'tracker.db'}")
         return {**self.env, "ASISTAN_RUNTIME_DIR": str(folder),
-                "TRACKER_DATABASE_URL": f"sqlite:///{folder / 'tracker.db'}",
-                "RASA_PORT": str(free_port())}
+                "TRACKER_DATABASE_URL": tracker, "RASA_PORT": str(free_port())}
+
+    def describe(self) -> Dict[str, str]:
+        """How the product is deployed in this run, for the report."""
+        settings = self.settings
+        return {"Rasa processes per model": str(settings.rasa_instances),
+                "action servers": str(settings.action_servers),
+                "lock store": "Redis" if settings.lock_store_url else "in memory",
+                "tracker store": make_url(next(iter(self.rasa.values())).settings
+                                          .tracker_database_url).get_backend_name(),
+                "shop store": make_url(settings.database_url).get_backend_name()}
 
     @property
     def store_url(self) -> str:

@@ -57,9 +57,11 @@ def seed_store(url: str) -> None:
     store.dispose()
 
 
-def loopback_environment(runtime: Path, base: Mapping[str, str], token: str) -> Dict[str, str]:
-    """``base`` plus a seeded store, a tracker, a token and free ports, all in ``runtime``."""
-    store_url = f"sqlite:///{runtime / 'store.db'}"
+def loopback_environment(runtime: Path, base: Mapping[str, str], token: str,
+                         store_url: str | None = None) -> Dict[str, str]:
+    """``base`` plus a seeded store, a tracker, a token and free ports, all in ``runtime``
+    (the store in ``store_url`` instead, when given)."""
+    store_url = store_url or f"sqlite:///{runtime / 'store.db'}"
     seed_store(store_url)
     return {
         **base,

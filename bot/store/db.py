@@ -83,9 +83,10 @@ class Database:
         self.engine.dispose()
 
 
-def ensure_database(url: str) -> None:
+def ensure_database(url: str, empty: bool = False) -> None:
     """Create the PostgreSQL database ``url`` names if it is missing (the production
-    profile's first start); SQLite files are created on first use anyway."""
+    profile's first start), or drop and create it when it must start ``empty`` (the
+    benchmark's run); SQLite files are created on first use anyway."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "postgresql":
         return
@@ -93,6 +94,9 @@ def ensure_database(url: str) -> None:
                           **_engine_options(url))
     try:
         with admin.connect() as connection:
+            if empty:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" '
+                                        "WITH (FORCE)"))
             found = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
                                        {"name": parsed.database}).scalar()
             if not found:
