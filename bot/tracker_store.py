@@ -9,9 +9,10 @@ Each turn loads the conversation and saves the events it added (``docs/performan
   writes, syncs and deletes a journal file (1.2 ms here); PostgreSQL syncs its log before
   answering a commit (1.7 ms). Here SQLite runs in WAL mode with ``synchronous=NORMAL`` and
   PostgreSQL sessions with ``synchronous_commit=off``: a commit returns once its events are
-  in the database's log, which is synced moments later. A process that crashes or restarts
-  loses nothing, and the database is never corrupted; only a power cut or an operating
-  system crash can lose the last moments' events (PostgreSQL: at most three times
+  in the database's log, which is synced moments later. A Rasa server that crashes or
+  restarts loses nothing, nor does a PostgreSQL that is stopped or restarted, and the
+  database is never corrupted; a crash of the operating system, of the power or of
+  PostgreSQL itself can lose the last moments' events (PostgreSQL: at most three times
   ``wal_writer_delay``, 0.6 s by default). That is the trade for a chat transcript. The
   shop's own data (orders, returns, the agent queue) is not written here and keeps full
   durability (``bot/store/db.py``).
