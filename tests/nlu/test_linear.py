@@ -1,29 +1,65 @@
-"""The trained model's FAQ topics: where Rasa, the FAQ action and the policy read them."""
+"""The linear classifiers in the trained model: scores as scikit-learn gives them, FAQ
+topics where Rasa, the FAQ action and the policy read them."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict
+from typing import Any, Dict, List
 
+import numpy as np
 import pytest
+from rasa.shared.nlu.training_data.message import Message
 
 from bot.model import model_path
+from bot.nlu.linear import LinearIntentClassifier, LinearResponseSelector
 from bot.settings import get_settings
 
 
 @pytest.fixture(scope="module")
-def parse():
+def agent():
     from rasa.core.agent import Agent
 
     model = model_path(get_settings().model_dir)
     if not model.exists():
         pytest.fail(f"no model for the current data ({model.name}): run `make train` first")
-    agent = Agent.load(str(model))
+    return Agent.load(str(model))
 
+
+@pytest.fixture(scope="module")
+def parse(agent):
     def parse_text(text: str) -> Dict[str, Any]:
         return asyncio.run(agent.parse_message(text))
 
     return parse_text
+
+
+def _scikit_learn_way(component: LinearIntentClassifier, messages: List[Message]
+                      ) -> np.ndarray:
+    """How Rasa's LogisticRegressionClassifier scores: stacked matrices, predict_proba."""
+    return component.clf.predict_proba(component._create_X(messages))
+
+
+@pytest.mark.parametrize("component", [LinearIntentClassifier, LinearResponseSelector])
+def test_scores_are_scikit_learn_s(agent, monkeypatch, component) -> None:
+    texts = ["merhaba", "siparişim nerede kaldı", "kargo ücreti ne kadar", "10045821",
+             "taksit", "🙂", "x" * 10_000, "iade etmek istiyorum ama kutusu kırık geldi"]
+    direct = [asyncio.run(agent.parse_message(t)) for t in texts]
+    monkeypatch.setattr(component, "_probabilities", _scikit_learn_way)
+    rasa_way = [asyncio.run(agent.parse_message(t)) for t in texts]
+    key = ("intent_ranking" if component is LinearIntentClassifier else "response_selector")
+    for ours, theirs in zip(direct, rasa_way, strict=True):
+        assert _rounded(ours[key]) == _rounded(theirs[key])
+
+
+def _rounded(value: Any) -> Any:
+    """Equal to the last few bits: the same sums in another order."""
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
 
 
 def test_faq_topic_is_where_rasa_reads_it(parse) -> None:
