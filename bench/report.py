@@ -301,7 +301,10 @@ def plot(results: Dict[str, Any], path: Path) -> None:
         axes.grid(True, which="both", alpha=0.3)
         axes.legend(fontsize=8)
     opened.axvline(RATE_TARGET, color="grey", linewidth=0.8, linestyle=":")
-    figure.suptitle("Asistan vs Rasa's defaults: latency per turn (dotted: targets)")
+    processes = int(results.get("deployment", {}).get("Rasa processes per model", 1))
+    shown = " vs ".join(NAMES[model] for model in _models(results))
+    figure.suptitle(f"{shown}: latency per turn, {processes} Rasa "
+                    f"{'process' if processes == 1 else 'processes'} a model (dotted: targets)")
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
