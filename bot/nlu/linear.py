@@ -81,14 +81,20 @@ class LinearIntentClassifier(LogisticRegressionClassifier):
             return np.column_stack([1.0 - positive, positive])
         return softmax(logits, axis=1)
 
+    def _rankings(self, messages: List[Message], key: str) -> List[List[Dict[str, Any]]]:
+        """For each message, every class (under ``key``) with its probability, most likely
+        first; nothing when training had no examples (nothing to classify with)."""
+        if not messages or not hasattr(self.clf, "classes_"):
+            return []
+        return [sorted(({key: label, "confidence": float(p)}
+                        for label, p in zip(self.clf.classes_, row, strict=True)),
+                       key=lambda entry: -entry["confidence"])
+                for row in self._probabilities(messages)]
+
     def process(self, messages: List[Message]) -> List[Message]:
         """Rasa's ``process`` with the probabilities above."""
-        if not messages or not hasattr(self.clf, "classes_"):
-            return messages  # trained on no examples: nothing to classify with
-        for message, row in zip(messages, self._probabilities(messages), strict=True):
-            ranking = sorted(({"name": name, "confidence": float(p)}
-                              for name, p in zip(self.clf.classes_, row, strict=True)),
-                             key=lambda label: -label["confidence"])
+        # No rankings at all when training had no examples: the messages stay as they are.
+        for message, ranking in zip(messages, self._rankings(messages, "name"), strict=False):
             message.set("intent", ranking[0], add_to_output=True)
             message.set("intent_ranking", ranking[: self.config["ranking_length"] or None],
                         add_to_output=True)
@@ -117,13 +123,9 @@ class LinearResponseSelector(LinearIntentClassifier):
         return self._create_X(examples), [e.get(INTENT_RESPONSE_KEY) for e in examples]
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if not messages or not hasattr(self.clf, "classes_"):
-            return messages  # no topics in the training data: nothing to select
         retrieval_intent = self.config["retrieval_intent"]
-        for message, row in zip(messages, self._probabilities(messages), strict=True):
-            ranking = sorted(({"intent_response_key": key, "confidence": float(p)}
-                              for key, p in zip(self.clf.classes_, row, strict=True)),
-                             key=lambda label: -label["confidence"])
+        rankings = self._rankings(messages, "intent_response_key")
+        for message, ranking in zip(messages, rankings, strict=False):  # none if untrained
             best = ranking[0]
             selectors = message.get("response_selector", {})
             selectors["all_retrieval_intents"] = [retrieval_intent]
