@@ -33,8 +33,8 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import QueuePool
+
+from bot.store.db import engine_options
 
 # What each backend runs on a new connection so that commits do not wait for the disk.
 COMMIT_SETTINGS = {
@@ -52,10 +52,10 @@ class QuickCommitSQLTrackerStore(SQLTrackerStore):
         url = self.engine.url
         backend = url.get_backend_name()
         self.engine.dispose()  # connections opened before the settings below are dropped
-        if backend == "sqlite" and make_url(url).database not in (None, "", ":memory:"):
-            # One event loop thread uses the pool; the check only guards against threads.
-            self.engine = sa.create_engine(url, poolclass=QueuePool,
-                                           connect_args={"check_same_thread": False})
+        if backend == "sqlite" and url.database not in (None, "", ":memory:"):
+            # Pooled, as the shop's own SQLite engine (Rasa pools PostgreSQL itself; an
+            # in-memory database must keep the engine that created its tables).
+            self.engine = sa.create_engine(url, **engine_options(str(url)))
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         statements = COMMIT_SETTINGS.get(backend, ())
 

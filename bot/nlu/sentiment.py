@@ -20,6 +20,7 @@ from typing import Dict, FrozenSet, List, Sequence, Tuple
 
 import numpy as np
 import yaml
+from scipy.special import softmax
 
 from bot.nlu.turkish import fold, turkish_lower
 
@@ -161,8 +162,7 @@ class CompiledClassifier:
             values = (1.0 + np.log(np.fromiter(counts.values(), dtype=float,
                                                count=len(counts)))) * idf[columns]
             logits += (values / np.sqrt(values @ values)) @ weights[columns]
-        exp = np.exp(logits - logits.max())
-        return exp / exp.sum()
+        return softmax(logits)
 
 
 def analyse(classifier, text: str) -> Sentiment:

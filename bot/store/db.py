@@ -23,8 +23,9 @@ from bot.settings import get_settings
 from bot.store.models import Base, Customer
 
 
-def _engine_options(url: str) -> Dict[str, Any]:
-    """Options that make each backend answer quickly and safely under concurrent use."""
+def engine_options(url: str) -> Dict[str, Any]:
+    """Options that make each backend answer quickly and safely under concurrent use
+    (the store's engine here, and the tracker store's SQLite engine)."""
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         # The action server answers from worker threads; SQLite's own locking keeps it safe.
@@ -52,7 +53,7 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine: Engine = create_engine(url, future=True, **_engine_options(url))
+        self.engine: Engine = create_engine(url, future=True, **engine_options(url))
         if self.engine.dialect.name == "sqlite":
             database = make_url(url).database
             if database and database != ":memory:":
@@ -91,7 +92,7 @@ def ensure_database(url: str, empty: bool = False) -> None:
     if parsed.get_backend_name() != "postgresql":
         return
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT",
-                          **_engine_options(url))
+                          **engine_options(url))
     try:
         with admin.connect() as connection:
             if empty:
