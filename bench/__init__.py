@@ -1,6 +1,6 @@
 """`make bench`: full conversation turns under load, Asistan beside Rasa's default.
 
-The product runs on loopback exactly as `make run` starts it (bot.services), on a seeded
+The product runs on loopback exactly as `make run` starts it (bot.ops.processes), on a seeded
 store of its own; this process is only the load client. Every number lands in
 ``runtime/bench/results.json`` and between the markers of ``docs/performance.md``, so the
 document always shows what the last full run measured. Rasa's default pipeline and

@@ -19,7 +19,7 @@ from bench.models import asistan_model, rasa_init_model
 from bench.servers import Deployment
 from bench.stats import Summary
 from bench.store import lookup_times, postgres_store, sqlite_store
-from bot.services import rasa_environment
+from bot.ops.environment import rasa_environment
 from bot.settings import PROJECT_ROOT, get_settings, load_settings
 
 DOC = PROJECT_ROOT / "docs" / "performance.md"

@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Mapping
 
-from bot.model import model_path, rasa_train, training_files
+from bot.ops.model import model_path, rasa_train, training_files
 from bot.settings import PROJECT_ROOT
 
 DEFAULT_CONFIG = Path(__file__).with_name("rasa_default_config.yml")

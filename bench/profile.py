@@ -1,7 +1,7 @@
 """Where a turn's time goes: Rasa's own steps timed in-process, one turn at a time.
 
 Run as ``python -m bench.profile --model M --out F`` in the environment of a Rasa server
-(`bot.services.rasa_environment`): the model is loaded with the product's endpoints
+(`bot.ops.environment.rasa_environment`): the model is loaded with the product's endpoints
 (SQL tracker store, lock store, the running action side), logging is set up as `rasa run`
 sets it up, and Rasa's methods are wrapped with clocks: every graph node (each NLU
 component and each policy), the tracker store's load and save, every HTTP call to the
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 from bench.conversations import conversations, long_conversation
-from bot.rasa_server import apply_runtime_fixes
+from bot.server.fixes import apply_runtime_fixes
 from bot.settings import PROJECT_ROOT
 
 TOTAL = "total"
@@ -106,7 +106,7 @@ def install(clocks: Clocks) -> None:
     from rasa.engine.graph import GraphNode
     from rasa.utils.endpoints import EndpointConfig
 
-    from bot.tracker_store import QuickCommitSQLTrackerStore
+    from bot.server.tracker_store import QuickCommitSQLTrackerStore
 
     def node_label(node: GraphNode, *_: Any) -> str:
         """"run_DIETClassifier5" -> "nlu/DIETClassifier" (both CountVectorsFeaturizers add
@@ -136,7 +136,7 @@ async def _profile(model: Path, scripts: int, long_scripts: int, seed: int,
     # Logging as `rasa run` sets it up (LOG_LEVEL), or debug lines would be timed too.
     configure_logging_and_warnings(None, warn_only_once=True, filter_repeated_logs=True)
     configure_structlog(None)
-    apply_runtime_fixes()  # as the product's Rasa servers run (bot/rasa_server.py)
+    apply_runtime_fixes()  # as the product's Rasa servers run (bot/server/fixes.py)
     clocks = Clocks()
     install(clocks)
     endpoints = AvailableEndpoints.read_endpoints(str(PROJECT_ROOT / "endpoints.yml"))

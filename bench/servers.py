@@ -1,6 +1,6 @@
 """The product's processes for the benchmark: the action side once, Rasa once per model.
 
-The processes are the ones `make run` starts (bot.services.product_services): the action
+The processes are the ones `make run` starts (bot.ops.processes.product_services): the action
 side (action servers and the gateway in front of them) is started once and shared; for
 each model, its Rasa side (the Rasa servers, and the proxy when there are several) is
 started on ports of its own with a tracker database of its own. So the models differ in
@@ -21,10 +21,11 @@ from typing import Dict, List, Mapping
 from sqlalchemy.engine import make_url
 
 from bench.machine import cpu_seconds
-from bot.loopback import free_port, loopback_environment
-from bot.services import Service, product_services, rasa_environment
+from bot.ops.environment import rasa_environment
+from bot.ops.processes import Service, product_services
 from bot.settings import Settings, load_settings
 from bot.store.db import ensure_database
+from tools.loopback import free_port, loopback_environment
 
 START_TIMEOUT = 300
 LEFT_OUT = ("console",)

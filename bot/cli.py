@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
-import threading
 from datetime import datetime
 from pathlib import Path
 from typing import List
 
-from bot.model import ensure_model
-from bot.services import product_services, rasa_environment, start_all, stop_all
+from bot.ops.environment import rasa_environment
+from bot.ops.model import ensure_model
+from bot.ops.processes import PARTS, product_services
+from bot.ops.supervisor import Supervisor
 from bot.settings import Settings, get_settings
 from bot.store.db import ensure_database, get_database
 from bot.store.seed import seed
@@ -45,7 +47,7 @@ def cmd_eval(settings: Settings, _args: argparse.Namespace) -> int:
         load_examples,
         report,
     )
-    from bot.model import model_path
+    from bot.ops.model import model_path
 
     model = model_path(settings.model_dir)
     if not model.exists():
@@ -78,24 +80,37 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_console(settings: Settings, _args: argparse.Namespace) -> int:
-    from bot.web.console import main as serve_console
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    """One part in the foreground, for a machine, a systemd unit or a container of its own."""
+    from bot.ops import processes
 
-    serve_console(settings)
-    return 0
+    env = rasa_environment(settings, os.environ)
+    if args.part == "console":
+        from bot.web.console import main as serve_console
+
+        serve_console(settings)
+        return 0
+    if args.part == "balancer":
+        from bot.ops.balancer import serve as serve_balancer
+
+        serve_balancer(settings)
+    if args.part == "feed":
+        from bot.ops.feed import main as serve_feed
+
+        serve_feed(settings)
+        return 0
+    urls = settings.rasa_server_urls if args.part == "rasa" else settings.action_server_urls
+    port = args.port or processes.port_of(urls[0])
+    command = (processes.rasa_server_command(settings, ensure_model(settings.model_dir, env),
+                                             port) if args.part == "rasa"
+               else processes.action_server_command(settings, port))
+    os.execve(command[0], command, env)
 
 
-def cmd_gateway(settings: Settings, _args: argparse.Namespace) -> int:
-    from bot.gateway import main as serve_gateway
+def cmd_balancer_config(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.ops.balancer import render
 
-    serve_gateway(settings)
-    return 0
-
-
-def cmd_proxy(settings: Settings, _args: argparse.Namespace) -> int:
-    from bot.proxy import main as serve_proxy
-
-    serve_proxy(settings)
+    print(render(settings), end="")
     return 0
 
 
@@ -111,31 +126,25 @@ Asistan is running.
   Demo shop with the chat widget: http://{settings.host}:{settings.web_port}/
   Agent console: http://{settings.host}:{settings.web_port}/console  (temsilci / asistan-demo)
   Rasa HTTP API token: runtime/rasa_token   Logs: {settings.runtime_dir}/logs/
-Press Ctrl-C to stop everything.
+A process that stops is started again (see the log above). Ctrl-C stops everything.
 """
 
 
-def cmd_run(settings: Settings, _args: argparse.Namespace) -> int:
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(message)s")
     env = rasa_environment(settings, os.environ)
-    model = ensure_model(settings.model_dir, env)
-    services = product_services(settings, model)
-    print("Starting the action servers, the Rasa server and the console (about a minute)...")
-    start_all(services, env, settings.runtime_dir / "logs")  # Ctrl-C here stops them too
-    stop = threading.Event()
+    parts = args.only.split(",") if args.only else PARTS
+    model = ensure_model(settings.model_dir, env) if "rasa" in parts else Path()
+    supervisor = Supervisor(product_services(settings, model, parts), env,
+                            settings.runtime_dir / "logs")
+    print(f"Starting {', '.join(s.name for s in supervisor.services)} (about a minute)...")
+    supervisor.start()  # Ctrl-C here stops them too
     # Handled explicitly: a shell that starts us in the background ignores SIGINT otherwise.
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, lambda *_: supervisor.stop())
     print(_banner(settings))
-    try:
-        while not stop.is_set():
-            for service in services:
-                if service.process is not None and service.process.poll() is not None:
-                    print(f"{service.name} stopped unexpectedly; see {service.log_path}.")
-                    stop.set()
-            stop.wait(1)
-    finally:
-        print("Stopping...")
-        stop_all(services)
+    supervisor.watch()  # until Ctrl-C; a child that dies is started again
+    print("Stopped.")
     return 0
 
 
@@ -173,11 +182,15 @@ def main(argv: List[str] | None = None) -> int:
     seed_parser = commands.add_parser("seed", help="build the demo shop in an empty store")
     seed_parser.add_argument("--reset", action="store_true", help="drop and rebuild the store")
     commands.add_parser("train", help="train a model unless one matches the current data")
-    commands.add_parser("run", help="start the action server and the Rasa server")
+    run_parser = commands.add_parser("run", help="start and supervise every part")
+    run_parser.add_argument("--only", metavar="PART,...",
+                            help=f"only these parts on this machine ({','.join(PARTS)})")
     commands.add_parser("chat", help="chat with the running assistant in this terminal")
-    commands.add_parser("console", help="serve the agent console (started by `run` too)")
-    commands.add_parser("gateway", help="serve the action gateway (started by `run` too)")
-    commands.add_parser("proxy", help="serve the proxy before several Rasa servers (`run`)")
+    serve_parser = commands.add_parser("serve", help="run one part in the foreground")
+    serve_parser.add_argument("part", choices=PARTS)
+    serve_parser.add_argument("--port", type=int,
+                              help="rasa/actions: the port (default: the first URL's)")
+    commands.add_parser("balancer-config", help="print HAProxy's configuration")
     commands.add_parser("eval", help="score the model on the held-out set, beside Rasa's default")
     report_parser = commands.add_parser("report", help="write the shop owner's report (HTML, JSON)")
     report_parser.add_argument("--from", dest="first", metavar="YYYY-MM-DD",
@@ -188,6 +201,6 @@ def main(argv: List[str] | None = None) -> int:
                                help="where to write the files (default: runtime/reports/)")
     args = parser.parse_args(argv)
     handler = {"seed": cmd_seed, "train": cmd_train, "run": cmd_run, "chat": cmd_chat,
-               "eval": cmd_eval, "console": cmd_console, "report": cmd_report,
-               "gateway": cmd_gateway, "proxy": cmd_proxy}
+               "eval": cmd_eval, "serve": cmd_serve, "report": cmd_report,
+               "balancer-config": cmd_balancer_config}
     return handler[args.command](get_settings(), args)

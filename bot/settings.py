@@ -38,7 +38,7 @@ def _read_or_create_secret(path: Path) -> str:
 
 
 # Each WhatsApp setting, its environment variable and its default: read here, and handed
-# on to Rasa's credentials.yml under the same names (`bot.services.rasa_environment`).
+# on to Rasa's credentials.yml under the same names (`bot.ops.environment.rasa_environment`).
 _WHATSAPP_ENV = {
     "verify_token": ("WHATSAPP_VERIFY_TOKEN", ""),
     "app_secret": ("WHATSAPP_APP_SECRET", ""),
@@ -74,21 +74,30 @@ class WhatsAppSettings:
                 for field_name, (name, _) in _WHATSAPP_ENV.items()}
 
 
+def _url_list(value: str) -> List[str]:
+    return [url.strip().rstrip("/") for url in value.split(",") if url.strip()]
+
+
 @dataclass(frozen=True)
 class Settings:
-    """The whole configuration; build it with :func:`load_settings`."""
+    """The whole configuration; build it with :func:`load_settings`.
+
+    Every component is named by a full URL, so each can live on a machine of its own; the
+    defaults put everything on this machine, one process each.
+    """
 
     runtime_dir: Path
-    database_url: str
-    tracker_database_url: str
-    lock_store_url: str | None
-    host: str
-    rasa_port: int  # where shoppers and the console reach Rasa (the proxy if several)
-    rasa_instances: int
-    action_port: int  # the first action server; more take the ports after it
-    action_servers: int
-    gateway_port: int
-    action_timeout: float  # seconds Rasa's action gateway waits for an action server
+    database_url: str  # the shop's store, the agent queue and Asistan's own records
+    tracker_database_url: str  # Rasa's conversations (any SQLAlchemy URL)
+    lock_store_url: str | None  # redis://[:password@]host:port/db or rediss:// (TLS)
+    event_broker_url: str | None  # amqp://user:password@host:port/vhost (RabbitMQ)
+    event_queue: str  # the RabbitMQ queue (and exchange) Rasa's events travel through
+    host: str  # the interface this machine's servers listen on
+    rasa_url: str  # where shoppers and the console reach Rasa (the balancer if several)
+    rasa_server_urls: List[str]  # each Rasa server
+    action_server_urls: List[str]  # each action server's webhook
+    action_endpoint_url: str  # what Rasa calls for an action (the balancer if several)
+    action_timeout: float  # seconds an action may take before the polite answer
     web_port: int
     rasa_token: str
     timezone: ZoneInfo
@@ -100,29 +109,9 @@ class Settings:
     model_dir: Path = field(default=PROJECT_ROOT / "models")
 
     @property
-    def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
-
-    @property
-    def rasa_instance_ports(self) -> List[int]:
-        """The Rasa servers: one on ``rasa_port``, or several behind the proxy there."""
-        if self.rasa_instances == 1:
-            return [self.rasa_port]
-        return [self.rasa_port + n for n in range(1, self.rasa_instances + 1)]
-
-    @property
-    def rasa_instance_urls(self) -> List[str]:
-        return [f"http://{self.host}:{port}" for port in self.rasa_instance_ports]
-
-    @property
-    def action_url(self) -> str:
-        """Rasa's action endpoint: the gateway (bot/gateway.py)."""
-        return f"http://{self.host}:{self.gateway_port}/webhook"
-
-    @property
-    def action_server_urls(self) -> List[str]:
-        return [f"http://{self.host}:{self.action_port + n}/webhook"
-                for n in range(self.action_servers)]
+    def balanced(self) -> bool:
+        """Whether HAProxy stands before the Rasa servers and the action servers."""
+        return len(self.rasa_server_urls) > 1 or len(self.action_server_urls) > 1
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -130,26 +119,32 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     runtime = Path(env.get("ASISTAN_RUNTIME_DIR", PROJECT_ROOT / "runtime")).resolve()
     token = env.get("RASA_TOKEN") or _read_or_create_secret(runtime / "rasa_token")
     host = env.get("ASISTAN_HOST", "127.0.0.1")
-    rasa_port = int(env.get("RASA_PORT", "5005"))
+    rasa_url = (env.get("RASA_URL") or f"http://{host}:{env.get('RASA_PORT', '5005')}"
+                ).rstrip("/")
+    actions = _url_list(env.get("ACTION_SERVER_URLS", "")) or [
+        f"http://{host}:{env.get('ACTION_PORT', '5055')}/webhook"]
+    balancer = f"http://{host}:{env.get('ACTION_BALANCER_PORT', '5054')}/webhook"
     return Settings(
         runtime_dir=runtime,
         database_url=env.get("DATABASE_URL") or _sqlite_url(runtime / "store.db"),
         tracker_database_url=env.get("TRACKER_DATABASE_URL")
         or _sqlite_url(runtime / "tracker.db"),
         lock_store_url=env.get("LOCK_STORE_URL") or None,
+        event_broker_url=env.get("EVENT_BROKER_URL") or None,
+        event_queue=env.get("EVENT_QUEUE", "asistan_events"),
         host=host,
-        rasa_port=rasa_port,
-        rasa_instances=max(1, int(env.get("RASA_INSTANCES", "1"))),
-        action_port=int(env.get("ACTION_PORT", "5055")),
-        action_servers=max(1, int(env.get("ACTION_SERVERS", "1"))),
-        gateway_port=int(env.get("GATEWAY_PORT", "5054")),
+        rasa_url=rasa_url,
+        rasa_server_urls=_url_list(env.get("RASA_SERVER_URLS", "")) or [rasa_url],
+        action_server_urls=actions,
+        action_endpoint_url=env.get("ACTION_ENDPOINT_URL")
+        or (actions[0] if len(actions) == 1 else balancer),
         action_timeout=float(env.get("ACTION_TIMEOUT", "2")),
         web_port=int(env.get("WEB_PORT", "8080")),
         rasa_token=token,
         timezone=ZoneInfo(env.get("SHOP_TIMEZONE", "Europe/Istanbul")),
         max_verification_failures=int(env.get("MAX_VERIFICATION_FAILURES", "3")),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
-        chat_public_url=env.get("CHAT_PUBLIC_URL") or f"http://{host}:{rasa_port}",
+        chat_public_url=env.get("CHAT_PUBLIC_URL") or rasa_url,
         whatsapp=WhatsAppSettings.from_env(env),
     )
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.model import model_path
-from bot.services import rasa_environment
+from bot.ops.environment import rasa_environment
+from bot.ops.model import model_path
 from bot.settings import PROJECT_ROOT, get_settings
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))

@@ -3,7 +3,9 @@
 Rasa's stock REST channel passes on a caller's ``metadata`` and ``input_channel`` and puts a
 message without ``sender`` into one shared "default" conversation. Here nobody can claim a
 WhatsApp number (which proves ownership of orders) or another channel, a sender is
-required, and the text is cleaned and braked like on every other channel.
+required, and the text is cleaned and braked like on every other channel. A message the
+server could not take into its conversation (its database is down) is answered with the
+apology and 503, so the client knows to send it again.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.text import incoming_text
+from bot.server.turns import MessageNotHandled
 
 _SENDER = re.compile(r"^[\w.:@+-]{1,128}$")
 
@@ -66,7 +69,12 @@ class RestInput(InputChannel):
             if not text:
                 return _bad_request("message: non-empty text")
             collector = CollectingOutputChannel()
-            await handle(UserMessage(text, collector, sender, input_channel=self.name()))
+            try:
+                await handle(UserMessage(text, collector, sender, input_channel=self.name()))
+            except MessageNotHandled:
+                # The apology, and a status that tells the client to send it again.
+                return response.json(collector.messages, status=503,
+                                     headers={"Retry-After": "5"})
             return response.json(collector.messages)
 
         return webhook

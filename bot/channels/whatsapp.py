@@ -23,7 +23,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.channels.models import first_delivery
+from bot.channels import models as deliveries
+from bot.channels.models import Claim
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.text import incoming_text
 from bot.channels.whatsapp_messages import (
@@ -34,6 +35,7 @@ from bot.channels.whatsapp_messages import (
     signature_valid,
 )
 from bot.privacy import mask_phone
+from bot.server.turns import MessageNotHandled
 from bot.store.db import get_database
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,11 @@ logger = logging.getLogger(__name__)
 # a voice note, a location): a rule answers it with `utter_unsupported_message`.
 UNSUPPORTED = "/EXTERNAL_unsupported_message"
 GRAPH_TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+def _retry_later(reason: str) -> HTTPResponse:
+    """Meta redelivers a webhook that was not answered with 200."""
+    return response.json({"error": reason}, status=503, headers={"Retry-After": "5"})
 
 
 class WhatsAppOutput(OutputChannel):
@@ -137,22 +144,33 @@ class WhatsAppInput(InputChannel):
             except (ValueError, UnicodeDecodeError):
                 return response.json({"error": "malformed JSON"}, status=400)
             for message in messages:
-                if await self._first_delivery(message):
+                claim = await self._delivery(deliveries.claim, message, Claim.NEW)
+                if claim is Claim.HANDLED:
+                    continue
+                if claim is Claim.BUSY:  # Meta delivers it again later
+                    return _retry_later("message being handled")
+                try:
                     await handle(self._user_message(message))
+                except MessageNotHandled:  # the shopper heard an apology; Meta retries
+                    await self._delivery(deliveries.release, message)
+                    return _retry_later("temporarily unavailable")
+                await self._delivery(deliveries.handled, message)
             return response.json({"status": "ok"})
 
         return webhook
 
-    async def _first_delivery(self, message: Inbound) -> bool:
-        """False for a replayed delivery. If the database cannot tell, the message is
-        handled: answering twice is better than never."""
+    @staticmethod
+    async def _delivery(step: Callable[..., Any], message: Inbound,
+                        unknown: Any = None) -> Any:
+        """A step of the replay guard (``bot.channels.models``), off the event loop. If the
+        database cannot tell, the message is handled: answering twice is better than
+        never."""
         try:
-            return await asyncio.to_thread(
-                first_delivery, get_database(), CHANNEL, message.message_id,
-                datetime.now(timezone.utc).replace(tzinfo=None))
+            return await asyncio.to_thread(step, get_database(), CHANNEL, message.message_id,
+                                           datetime.now(timezone.utc).replace(tzinfo=None))
         except SQLAlchemyError as error:
-            logger.error("replay check unavailable: %s", error)
-            return True
+            logger.error("replay guard unavailable: %s", error)
+            return unknown
 
     def _user_message(self, message: Inbound) -> UserMessage:
         text = incoming_text(message.text) if message.readable else UNSUPPORTED

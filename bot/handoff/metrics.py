@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.handoff.models import Ticket, TicketStatus
+from bot.reporting.conversations import count_conversations
 from bot.reporting.report import median_minutes
-from bot.reporting.tracker import count_conversations
 from bot.store.models import SatisfactionRating
 
 
@@ -30,14 +30,15 @@ class Dashboard:
         return asdict(self)
 
 
-def conversations_since(tracker_engine: Engine, since: datetime) -> int | None:
-    """Distinct conversations with a shopper message since ``since``, as the report counts.
+def conversations_since(engine: Engine, since: datetime) -> int | None:
+    """Distinct conversations with a shopper message since ``since``, as the report counts
+    (from the store database's analytics table, by its index on time).
 
-    None when the tracker store cannot be read: the dashboard then shows a dash instead of
-    failing as a whole.
+    None when it cannot be read: the dashboard then shows a dash instead of failing as a
+    whole.
     """
     try:
-        return count_conversations(tracker_engine, since)
+        return count_conversations(engine, since)
     except SQLAlchemyError:
         return None
 

@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.privacy import mask_text
-from bot.reporting import shop, tracker
+from bot.reporting import conversations as shoppers
+from bot.reporting import shop
 from bot.reporting.period import Period
 from bot.settings import Settings
 from bot.store.db import database_for
@@ -136,13 +137,13 @@ def _csat(ratings: Sequence[shop.Rating]) -> Csat:
     )
 
 
-def build_report(period: Period, tracker_engine: Engine, session: Session) -> Report:
-    """Read both stores for ``period`` and compute every figure of the report."""
-    messages = tracker.shopper_messages(tracker_engine, period.start, period.end)
+def build_report(period: Period, engine: Engine, session: Session) -> Report:
+    """Read the store database for ``period`` and compute every figure of the report."""
+    messages = shoppers.shopper_messages(engine, period.start, period.end)
     tickets = shop.handoffs(session, period.start, period.end)
     ratings = shop.ratings(session, period.start, period.end)
     orders = shop.orders_placed(session, period.start, period.end)
-    fallbacks = tracker.fallback_texts(tracker_engine, period.start, period.end)
+    fallbacks = shoppers.fallback_texts(engine, period.start, period.end)
 
     conversations = {m.sender_id for m in messages}
     handed_off = conversations & {t.conversation_id for t in tickets}
@@ -171,7 +172,7 @@ def build_report(period: Period, tracker_engine: Engine, session: Session) -> Re
 
 
 def report_for(settings: Settings, period: Period) -> Report:
-    """The report of ``period`` from the stores named by ``settings``."""
-    tracker_engine = database_for(settings.tracker_database_url).engine
-    with database_for(settings.database_url).unit_of_work() as session:
-        return build_report(period, tracker_engine, session)
+    """The report of ``period`` from the store database named by ``settings``."""
+    store = database_for(settings.database_url)
+    with store.unit_of_work() as session:
+        return build_report(period, store.engine, session)

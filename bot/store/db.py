@@ -19,6 +19,7 @@ from sqlalchemy.pool import QueuePool
 
 import bot.channels.models  # noqa: F401  (channels' replay guard lives here too)
 import bot.handoff.models  # noqa: F401  (the agent queue's tables live in this database too)
+import bot.reporting.conversations  # noqa: F401  (and the analytics table)
 from bot.settings import get_settings
 from bot.store.models import Base, Customer
 

@@ -42,7 +42,6 @@ MAX_REPLY = 4000
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 DATABASE = web.AppKey("database", Database)
-TRACKER_DB = web.AppKey("tracker_database", Database)
 RASA = web.AppKey("rasa", RasaApi)
 SETTINGS = web.AppKey("settings", Settings)
 
@@ -295,7 +294,7 @@ async def dashboard(request: web.Request) -> web.Response:
     local_midnight = datetime.combine(datetime.now(settings.timezone).date(), time(0),
                                       settings.timezone)
     start = local_midnight.astimezone(timezone.utc).replace(tzinfo=None)
-    conversations = metrics.conversations_since(request.app[TRACKER_DB].engine, local_midnight)
+    conversations = metrics.conversations_since(request.app[DATABASE].engine, local_midnight)
     with request.app[DATABASE].unit_of_work() as session:
         numbers = metrics.dashboard(session, start, conversations)
     return web.json_response(numbers.as_dict())
@@ -352,7 +351,6 @@ def create_app(settings: Settings) -> web.Application:
                           client_max_size=64 * 1024)
     app[SETTINGS] = settings
     app[DATABASE] = database_for(settings.database_url)
-    app[TRACKER_DB] = database_for(settings.tracker_database_url)
     app[RASA] = RasaApi(settings.rasa_url, settings.rasa_token)
     app.add_routes([
         web.get("/health", health),

@@ -8,11 +8,12 @@ from typing import Iterator
 
 import pytest
 
-from bot.loopback import loopback_environment
-from bot.model import model_path
-from bot.services import product_services, rasa_environment, start_all, stop_all
+from bot.ops.environment import rasa_environment
+from bot.ops.model import model_path
+from bot.ops.processes import product_services, start_all, stop_all
 from bot.settings import Settings, get_settings, load_settings
 from tests.e2e.graph_api import GraphApiStandIn
+from tools.loopback import loopback_environment
 
 # The shop's WhatsApp app as the e2e product is configured with (tests/e2e/test_whatsapp.py).
 WHATSAPP = {"WHATSAPP_VERIFY_TOKEN": "e2e-verify-token", "WHATSAPP_APP_SECRET": "e2e-app-secret",

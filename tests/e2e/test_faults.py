@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from bot.services import Service, rasa_environment
+from bot.ops.environment import rasa_environment
+from bot.ops.processes import Service
 from tests.e2e.conftest import Product
 from tests.e2e.test_rest_conversation import Shopper, variations
 

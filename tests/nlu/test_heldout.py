@@ -7,8 +7,8 @@ import re
 import pytest
 
 from bot.evaluation import evaluate_model, load_examples
-from bot.model import model_path
 from bot.nlu.turkish import fold
+from bot.ops.model import model_path
 from bot.settings import PROJECT_ROOT, get_settings
 
 INTENT_TARGET = 0.95

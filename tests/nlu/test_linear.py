@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.model import model_path
 from bot.nlu.linear import LinearIntentClassifier, LinearResponseSelector
+from bot.ops.model import model_path
 from bot.settings import get_settings
 
 

@@ -23,11 +23,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select
 
 from bot.handoff.models import Agent, Ticket
+from bot.server.tracker_store import QuickCommitSQLTrackerStore
 from bot.settings import PROJECT_ROOT
 from bot.store.db import Database
 from bot.store.models import Customer, Order, SatisfactionRating
 from bot.store.seed import seed
-from bot.tracker_store import QuickCommitSQLTrackerStore
 
 TZ = ZoneInfo("Europe/Istanbul")
 FIRST, LAST = date(2024, 3, 18), date(2024, 3, 20)

@@ -10,11 +10,12 @@ from typing import Iterator
 import pytest
 import requests
 
-from bot.loopback import free_port
-from bot.services import Service, rasa_environment
+from bot.ops.environment import rasa_environment
+from bot.ops.processes import Service
 from bot.settings import Settings, get_settings, load_settings
 from bot.store.db import Database
 from bot.store.seed import seed
+from tools.loopback import free_port
 
 PASSWORD = "asistan-demo"
 
@@ -31,7 +32,7 @@ def console(tmp_path_factory) -> Iterator[Settings]:
            "RASA_TOKEN": "console-test", "WEB_PORT": str(free_port()),
            "RASA_PORT": str(free_port())}  # nothing listens there: Rasa is "down"
     settings = load_settings(env)
-    service = Service("console", [os.sys.executable, "-m", "bot", "console"],
+    service = Service("console", [os.sys.executable, "-m", "bot", "serve", "console"],
                       f"http://{settings.host}:{settings.web_port}/health")
     service.start(rasa_environment(settings, env), runtime / "logs")
     try:

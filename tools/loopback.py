@@ -3,12 +3,12 @@
 Both need the same thing: processes on free ports, so they never clash with a running shop
 or with each other, and a freshly seeded store and tracker in a runtime folder of their own,
 so they never touch ``runtime/``. The result is an environment mapping that
-:func:`bot.settings.load_settings` and :func:`bot.services.rasa_environment` read as usual.
+:func:`bot.settings.load_settings` and :func:`bot.ops.environment.rasa_environment` read as
+usual.
 """
 
 from __future__ import annotations
 
-import random
 import socket
 from datetime import datetime
 from pathlib import Path
@@ -26,24 +26,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def free_ports(count: int) -> int:
-    """The first of ``count`` consecutive free loopback ports (several Rasa or action
-    servers take the ports after the one configured)."""
-    for _ in range(200):
-        first = random.randrange(20_000, 60_000)
-        try:
-            probes = []
-            for port in range(first, first + count):
-                probe = socket.socket()
-                probes.append(probe)
-                probe.bind(("127.0.0.1", port))
-            return first
-        except OSError:
-            continue
-        finally:
-            for probe in probes:
-                probe.close()
-    raise RuntimeError("no block of free ports")
+def servers(count: int, path: str = "") -> str:
+    """``count`` server URLs on free loopback ports, as the settings take them."""
+    return ",".join(f"http://127.0.0.1:{free_port()}{path}" for _ in range(count))
 
 
 def seed_store(url: str) -> None:
@@ -71,6 +56,6 @@ def loopback_environment(runtime: Path, base: Mapping[str, str], token: str,
         "RASA_TOKEN": token,
         "RASA_PORT": str(free_port()),
         "ACTION_PORT": str(free_port()),
-        "GATEWAY_PORT": str(free_port()),
+        "ACTION_BALANCER_PORT": str(free_port()),
         "WEB_PORT": str(free_port()),
     }

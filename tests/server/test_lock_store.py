@@ -17,9 +17,9 @@ from rasa.core import lock_store as rasa_lock_store
 from rasa.core.lock_store import LockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.lock_store import AtomicRedisLockStore, PromptInMemoryLockStore, PromptWaiting
+from bot.server.lock_store import AtomicRedisLockStore, PromptInMemoryLockStore, PromptWaiting
 
-REDIS = EndpointConfig(url="127.0.0.1", port=6379, db=1)
+REDIS = EndpointConfig(url="redis://127.0.0.1:6379/1")
 
 
 def new_store() -> AtomicRedisLockStore:
@@ -108,8 +108,9 @@ def test_finish_serving_keeps_the_lock_and_cleanup_deletes_it(conversation: str)
 
 
 @pytest.mark.parametrize("endpoint", [
-    EndpointConfig(type="bot.lock_store.PromptInMemoryLockStore", url="", port="0", db="0"),
-    EndpointConfig(type="bot.lock_store.AtomicRedisLockStore", url="127.0.0.1", port=6379, db=1),
+    EndpointConfig(type="bot.server.lock_store.PromptInMemoryLockStore", url=""),
+    EndpointConfig(type="bot.server.lock_store.AtomicRedisLockStore",
+                   url="redis://127.0.0.1:6379/1"),
 ], ids=["in-memory", "redis"])
 def test_a_waiting_turn_looks_again_within_50_ms_not_rasas_second(
         endpoint: EndpointConfig, conversation: str,
@@ -144,3 +145,34 @@ def test_a_waiting_turn_looks_again_within_50_ms_not_rasas_second(
     asyncio.run(both())
     assert order == ["first in", "first out", "second in"]
     assert waits and set(waits) == {PromptWaiting.WAIT_SECONDS}
+
+
+def test_the_url_keeps_password_user_and_tls() -> None:
+    store = AtomicRedisLockStore(EndpointConfig(url="rediss://shop:s3cret@redis.example:6380/2"))
+    pool = store.red.connection_pool
+    assert pool.connection_class.__name__ == "SSLConnection"
+    assert {key: pool.connection_kwargs[key] for key in ("host", "port", "db", "username",
+                                                         "password")} == {
+        "host": "redis.example", "port": 6380, "db": 2, "username": "shop",
+        "password": "s3cret"}
+
+
+def test_without_redis_a_turn_is_locked_in_this_process(
+        conversation: str, caplog: pytest.LogCaptureFixture) -> None:
+    from tools.loopback import free_port
+
+    store = AtomicRedisLockStore(EndpointConfig(url=f"redis://127.0.0.1:{free_port()}/1"))
+    order: List[str] = []
+
+    async def turn(name: str) -> None:
+        async with store.lock(conversation):
+            order.append(f"{name} in")
+            await asyncio.sleep(0.01)
+            order.append(f"{name} out")
+
+    async def both() -> None:
+        await asyncio.gather(turn("first"), turn("second"))
+
+    asyncio.run(both())
+    assert order == ["first in", "first out", "second in", "second out"]
+    assert "Redis unreachable" in caplog.text

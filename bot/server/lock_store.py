@@ -14,6 +14,15 @@ a ticket is handed out once and a lock is deleted only if nobody took a ticket m
 The lock keeps Rasa's JSON format, so Rasa's waiting loop and ticket lifetimes apply as
 they are.
 
+When Redis cannot be reached, a server does not fail the turn: it takes the conversation's
+lock in its own memory instead (as the one-process store does) and logs it, and asks Redis
+again after a few seconds. Two servers could then each run a turn of one conversation at
+once, as long as Redis is away; a shopper answered late or twice is better than a shopper
+answered with an error.
+
+The store takes one URL (``LOCK_STORE_URL``): ``redis://[user:password@]host:port/db``,
+or ``rediss://`` for TLS, as Redis's own client reads it.
+
 Both stores here also look at a busy lock every 50 ms instead of Rasa's every second: a
 shopper who sends a second message while the first is being answered otherwise waits up to
 a second more than the turn takes. A look costs a dictionary read (one process) or one Redis
@@ -23,13 +32,25 @@ round trip.
 from __future__ import annotations
 
 import json
-from contextlib import AbstractAsyncContextManager
-from typing import Callable, Tuple, TypeVar
+import logging
+import time
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import AsyncIterator, Callable, Tuple, TypeVar
 
+import redis
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, RedisLockStore
+from rasa.core.lock_store import (
+    DEFAULT_REDIS_LOCK_STORE_KEY_PREFIX,
+    LOCK_LIFETIME,
+    InMemoryLockStore,
+    LockError,
+    LockStore,
+    RedisLockStore,
+)
 from rasa.utils.endpoints import EndpointConfig
 from redis import WatchError
+
+logger = logging.getLogger(__name__)
 
 Result = TypeVar("Result")
 # What a change returns: the lock to store (None deletes it) and the caller's answer.
@@ -59,9 +80,48 @@ class PromptInMemoryLockStore(PromptWaiting, InMemoryLockStore):
 class AtomicRedisLockStore(PromptWaiting, RedisLockStore):
     """``RedisLockStore`` with every change of a lock made atomically (see module doc)."""
 
+    # Seconds a Redis call may take, and how long Redis is left alone after it failed.
+    SOCKET_TIMEOUT = 2.0
+    RETRY_AFTER = 5.0
+
     def __init__(self, endpoint_config: EndpointConfig) -> None:
-        # Rasa builds custom lock stores from their endpoint configuration alone.
-        super().__init__(host=endpoint_config.url, **endpoint_config.kwargs)
+        # Rasa builds custom lock stores from their endpoint configuration alone; Rasa's
+        # own takes host, port and db apart and drops the URL's user name and TLS.
+        self.red = redis.Redis.from_url(endpoint_config.url,
+                                        socket_timeout=self.SOCKET_TIMEOUT,
+                                        socket_connect_timeout=self.SOCKET_TIMEOUT)
+        self.key_prefix = DEFAULT_REDIS_LOCK_STORE_KEY_PREFIX
+        self._local = PromptInMemoryLockStore(endpoint_config)
+        self._redis_down_until = 0.0
+        LockStore.__init__(self)
+
+    @asynccontextmanager
+    async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
+                   wait_time_in_seconds: float = PromptWaiting.WAIT_SECONDS
+                   ) -> AsyncIterator[TicketLock]:
+        """Rasa's ``lock``, or this process's own while Redis cannot be reached."""
+        ticket = None
+        if time.monotonic() >= self._redis_down_until:
+            try:
+                ticket = self.issue_ticket(conversation_id, lock_lifetime)
+            except LockError as error:
+                if not isinstance(error.__cause__, (redis.ConnectionError, redis.TimeoutError)):
+                    raise
+                self._redis_down_until = time.monotonic() + self.RETRY_AFTER
+                logger.error("Redis unreachable (%s): conversations are locked in this "
+                             "process alone for %.0f s", error.__cause__, self.RETRY_AFTER)
+        if ticket is None:
+            async with self._local.lock(conversation_id, lock_lifetime,
+                                        wait_time_in_seconds) as local:
+                yield local
+            return
+        try:
+            yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+        finally:
+            try:
+                self.cleanup(conversation_id, ticket)
+            except redis.RedisError as error:  # the ticket expires with its lifetime
+                logger.error("lock not given back (%s)", error)
 
     def _atomically(self, conversation_id: str, change: Change[Result]) -> Result:
         key = self.key_prefix + conversation_id

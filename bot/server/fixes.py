@@ -1,11 +1,11 @@
-"""Rasa's own command line, with the runtime fixes a shop's load needs.
+"""Speed fixes to Rasa, applied in the Rasa server process (``bot/server/__main__.py``).
 
 Rasa 3.6 checks every answer of the action side with ``jsonschema.validate``. That function
 first checks Rasa's large event schema against the JSON Schema meta-schema, then builds a
 validator, then checks the answer, on every call: about half of a whole turn's CPU
 (``docs/performance.md``: 59 of 121 ms). ``fast_action_validation`` builds the validator
 once and checks answers with it; what is accepted and what is refused (with Rasa's own
-message) stay the same (``tests/test_rasa_server.py``).
+message) stay the same (``tests/server/test_fixes.py``).
 
 Rasa also finds the class of every event it reads (each event of a tracker loaded from the
 store, each event the action side sends) by walking the whole ``Event`` class tree again:
@@ -13,8 +13,7 @@ store, each event the action side sends) by walking the whole ``Event`` class tr
 on every turn. ``fast_event_lookup`` keeps the walk's answer per type name; a name it does
 not know (an event class imported later) still takes Rasa's own walk.
 
-The fixes are applied here, in the process Rasa runs in, rather than by editing Rasa: the
-product starts Rasa as ``python -m bot.rasa_server run ...`` (``bot/services.py``), and the
+The fixes are applied in the process Rasa runs in rather than by editing Rasa; the
 benchmark's in-process profile applies the same function.
 """
 
@@ -88,14 +87,3 @@ def apply_runtime_fixes() -> None:
     fast_action_validation()
     fast_event_lookup()
 
-
-def main() -> None:
-    """``rasa`` with the fixes applied: same arguments, same behaviour."""
-    from rasa.__main__ import main as rasa_main
-
-    apply_runtime_fixes()
-    rasa_main()
-
-
-if __name__ == "__main__":
-    main()

@@ -18,6 +18,9 @@ Each turn loads the conversation and saves the events it added (``docs/performan
   durability (``bot/store/db.py``).
 - **Saving event by event through the ORM.** Rasa adds one ORM object a new event and
   flushes them through the unit of work; here the same rows go in as one multi-row insert.
+- **Reading the conversation back to publish it.** With an event broker, Rasa loaded the
+  whole conversation again on every save to find the new events; here the events just
+  inserted are published, after their commit.
 
 Which events are new, how rows look, and how conversations are read back are Rasa's own:
 a tracker written by either class reads the same through the other
@@ -52,9 +55,10 @@ class QuickCommitSQLTrackerStore(SQLTrackerStore):
         url = self.engine.url
         backend = url.get_backend_name()
         self.engine.dispose()  # connections opened before the settings below are dropped
-        if backend == "sqlite" and url.database not in (None, "", ":memory:"):
-            # Pooled, as the shop's own SQLite engine (Rasa pools PostgreSQL itself; an
-            # in-memory database must keep the engine that created its tables).
+        if url.database not in (None, "", ":memory:"):
+            # The shop engine's options: pooled SQLite connections, and a database that is
+            # down fails within seconds and is found again when it is back (an in-memory
+            # database must keep the engine that created its tables).
             self.engine = sa.create_engine(url, **engine_options(str(url)))
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         statements = COMMIT_SETTINGS.get(backend, ())
@@ -70,11 +74,14 @@ class QuickCommitSQLTrackerStore(SQLTrackerStore):
         sa.event.listen(self.engine, "connect", apply_settings)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's ``save``: the events not stored yet, now in one statement."""
-        await self.stream_events(tracker)
+        """Rasa's ``save``: the events not stored yet, now in one statement, then the same
+        events to the event broker (Rasa published them first, having read the whole
+        conversation back to find them; here a message reaches the analytics only once
+        its conversation has it)."""
         with self.session_scope() as session:
+            events = list(self._additional_events(session, tracker))
             rows = []
-            for event in self._additional_events(session, tracker):
+            for event in events:
                 data = event.as_dict()
                 rows.append({
                     "sender_id": tracker.sender_id,
@@ -88,3 +95,5 @@ class QuickCommitSQLTrackerStore(SQLTrackerStore):
             if rows:
                 session.execute(sa.insert(self.SQLEvent.__table__), rows)
             session.commit()
+        if self.event_broker is not None:
+            await self._stream_new_events(self.event_broker, events, tracker.sender_id)

@@ -8,8 +8,8 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from bot import rasa_server
-from bot.services import rasa_server_command
+from bot.ops.processes import rasa_server_command
+from bot.server import fixes as rasa_server
 from bot.settings import get_settings
 
 ANSWERS = [
@@ -57,7 +57,7 @@ def test_the_meta_schema_is_checked_once(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_the_product_starts_rasa_through_it(tmp_path) -> None:
     command = rasa_server_command(get_settings(), tmp_path / "model.tar.gz", 5005)
-    assert command[1:4] == ["-m", "bot.rasa_server", "run"]
+    assert command[1:4] == ["-m", "bot.server", "run"]
 
 
 def test_every_event_type_finds_rasa_s_class() -> None:

@@ -1,0 +1,17 @@
+"""``python -m bot.server run ...``: Rasa's command line, extended (see the package doc)."""
+
+from bot.server.fixes import apply_runtime_fixes
+from bot.server.turns import keep_turns_answered
+
+
+def main() -> None:
+    """``rasa`` with the extensions applied: same arguments, same behaviour otherwise."""
+    from rasa.__main__ import main as rasa_main
+
+    apply_runtime_fixes()
+    keep_turns_answered()
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

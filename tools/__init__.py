@@ -1,0 +1,1 @@
+"""Development-only code: helpers for the tests and the benchmark, maintainer scripts."""
