@@ -1,16 +1,37 @@
-"""A redelivered webhook is taken in once, whichever process sees it."""
+"""The replay guard: a delivery is handled once, and one cut short is handled again."""
 
-from __future__ import annotations
+from datetime import datetime, timedelta
 
-from datetime import datetime
+from bot.channels.models import LEASE, Claim, claim, handled, release
 
-from bot.channels.models import first_delivery
+AT = datetime(2024, 3, 18, 12, 0)
 
 
-def test_the_same_message_id_is_new_only_once(any_database) -> None:
+def test_a_handled_message_is_a_replay_on_any_channel_key(any_database) -> None:
     any_database.create_schema()
-    at = datetime(2026, 11, 22, 10, 0)
-    assert first_delivery(any_database, "whatsapp", "wamid.1", at)
-    assert not first_delivery(any_database, "whatsapp", "wamid.1", at)
-    assert first_delivery(any_database, "whatsapp", "wamid.2", at)
-    assert first_delivery(any_database, "other", "wamid.1", at)
+    assert claim(any_database, "whatsapp", "wamid.1", AT) is Claim.NEW
+    handled(any_database, "whatsapp", "wamid.1", AT)
+    assert claim(any_database, "whatsapp", "wamid.1", AT) is Claim.HANDLED
+    assert claim(any_database, "whatsapp", "wamid.2", AT) is Claim.NEW
+    assert claim(any_database, "other", "wamid.1", AT) is Claim.NEW
+
+
+def test_a_message_being_handled_is_not_taken_twice(any_database) -> None:
+    any_database.create_schema()
+    assert claim(any_database, "whatsapp", "wamid.1", AT) is Claim.NEW
+    assert claim(any_database, "whatsapp", "wamid.1", AT + LEASE / 2) is Claim.BUSY
+
+
+def test_a_claim_whose_process_died_is_taken_over_once(any_database) -> None:
+    any_database.create_schema()
+    assert claim(any_database, "whatsapp", "wamid.1", AT) is Claim.NEW  # then the crash
+    later = AT + LEASE + timedelta(seconds=1)
+    assert claim(any_database, "whatsapp", "wamid.1", later) is Claim.NEW
+    assert claim(any_database, "whatsapp", "wamid.1", later) is Claim.BUSY
+
+
+def test_a_released_message_is_handled_at_its_next_delivery(any_database) -> None:
+    any_database.create_schema()
+    assert claim(any_database, "whatsapp", "wamid.1", AT) is Claim.NEW
+    release(any_database, "whatsapp", "wamid.1", AT)
+    assert claim(any_database, "whatsapp", "wamid.1", AT + timedelta(seconds=1)) is Claim.NEW

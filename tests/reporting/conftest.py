@@ -16,22 +16,19 @@ from tests.web.conftest import console  # noqa: F401  (the console fixture, for 
 
 @pytest.fixture()
 def stores(any_database: Database, tmp_path: Path) -> Iterator[Tuple[Engine, Database]]:
-    """Rasa's tracker store and the shop database, both of one kind, holding the scenario.
-
-    The tracker store is written by the product's `SQLTrackerStore` (in the shop's PostgreSQL
-    database when testing PostgreSQL: Rasa's ``events`` table does not clash with ours), and
-    read back through the project's engine, as the console and the CLI read it.
+    """The shop database holding the scenario, with its analytics table fed as the product
+    feeds it: Rasa's tracker store (of the same kind: in the shop's PostgreSQL database when
+    testing PostgreSQL, Rasa's ``events`` table does not clash with ours) saves the
+    conversations and publishes their events to the product's event broker.
     """
     scenario.seed_shop(any_database)
     if any_database.engine.dialect.name == "sqlite":
-        store = scenario.sqlite_tracker_store(tmp_path / "tracker.db")
+        store = scenario.sqlite_tracker_store(tmp_path / "tracker.db", any_database)
     else:
-        store = scenario.postgres_tracker_store(any_database.engine.url.database)
+        store = scenario.postgres_tracker_store(any_database.engine.url.database, any_database)
     scenario.write_conversations(store)
     store.engine.dispose()
-    tracker = Database(store.engine.url.render_as_string(hide_password=False))
-    yield tracker.engine, any_database
-    tracker.dispose()
+    yield any_database.engine, any_database
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +37,9 @@ def report_console(request: pytest.FixtureRequest) -> Settings:
     settings: Settings = request.getfixturevalue("console")
     shop = Database(settings.database_url)
     scenario.write_shop(shop)
-    shop.dispose()
-    store = scenario.sqlite_tracker_store(Path(make_url(settings.tracker_database_url).database))
+    store = scenario.sqlite_tracker_store(Path(make_url(settings.tracker_database_url).database),
+                                          shop)
     scenario.write_conversations(store)
     store.engine.dispose()
+    shop.dispose()
     return settings

@@ -1,7 +1,8 @@
 """Three days of a shop, written into real stores, with every figure of its report known.
 
 Shop-local days 18-20 March 2024 in Istanbul (UTC+3). Conversations go into the product's
-tracker store (Rasa's `SQLTrackerStore`, `bot/tracker_store.py`) as real events; tickets,
+tracker store (Rasa's `SQLTrackerStore`, `bot/server/tracker_store.py`) as real events, and
+through the product's event broker into the shop database's analytics table; tickets,
 ratings and orders go into the seeded shop database through the models. Around the range
 sit events just before its first moment and just after its last, which no figure may count.
 """
@@ -23,6 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select
 
 from bot.handoff.models import Agent, Ticket
+from bot.server.broker import StoreEventBroker
 from bot.server.tracker_store import QuickCommitSQLTrackerStore
 from bot.settings import PROJECT_ROOT
 from bot.store.db import Database
@@ -157,19 +159,24 @@ def _events(conversation: Conversation) -> List[Event]:
 
 
 def write_conversations(store: QuickCommitSQLTrackerStore) -> None:
-    for conversation in CONVERSATIONS:
-        tracker = DialogueStateTracker.from_events(conversation.sender_id,
-                                                   _events(conversation), domain().slots)
-        asyncio.run(store.save(tracker))
+    async def write() -> None:
+        for conversation in CONVERSATIONS:
+            await store.save(DialogueStateTracker.from_events(
+                conversation.sender_id, _events(conversation), domain().slots))
+        await store.event_broker.close()  # every event in the analytics table
+
+    asyncio.run(write())
 
 
-def sqlite_tracker_store(path: Path) -> QuickCommitSQLTrackerStore:
-    return QuickCommitSQLTrackerStore(domain(), dialect="sqlite", db=str(path))
+def sqlite_tracker_store(path: Path, shop: Database) -> QuickCommitSQLTrackerStore:
+    return QuickCommitSQLTrackerStore(domain(), dialect="sqlite", db=str(path),
+                                      event_broker=StoreEventBroker(shop))
 
 
-def postgres_tracker_store(database_name: str) -> QuickCommitSQLTrackerStore:
+def postgres_tracker_store(database_name: str, shop: Database) -> QuickCommitSQLTrackerStore:
     return QuickCommitSQLTrackerStore(domain(), dialect="postgresql", host="127.0.0.1",
-                                      port=5432, db=database_name, username="postgres")
+                                      port=5432, db=database_name, username="postgres",
+                                      event_broker=StoreEventBroker(shop))
 
 
 def write_shop(database: Database) -> None:

@@ -29,10 +29,10 @@ def environment(tmp_path_factory) -> Dict[str, str]:
     runtime = tmp_path_factory.mktemp("report-cli")
     shop = Database(f"sqlite:///{runtime / 'store.db'}")
     scenario.seed_shop(shop)
-    shop.dispose()
-    store = scenario.sqlite_tracker_store(runtime / "tracker.db")
+    store = scenario.sqlite_tracker_store(runtime / "tracker.db", shop)
     scenario.write_conversations(store)
     store.engine.dispose()
+    shop.dispose()
     return {**os.environ, "ASISTAN_RUNTIME_DIR": str(runtime), "DATABASE_URL": shop.url,
             "TRACKER_DATABASE_URL": f"sqlite:///{runtime / 'tracker.db'}"}
 

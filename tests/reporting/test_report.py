@@ -10,12 +10,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 
 from bot.handoff import metrics
 from bot.reporting import render
 from bot.reporting.period import MAX_DAYS, Period, parse_period
 from bot.reporting.report import DEFINITIONS, Report, build_report
+from bot.store.db import Database
 from tests.reporting import scenario
 
 EXPECTED = {
@@ -111,18 +112,44 @@ def test_files_are_named_after_the_range(stores, tmp_path: Path) -> None:
 
 
 def test_dashboard_counts_conversations_as_the_report_does(stores) -> None:
-    tracker_engine, _ = stores
+    engine, _ = stores
     since = datetime(2024, 3, 19, tzinfo=scenario.TZ)
     # c1, c3, c4, c5, c8 and c7 (no end); not c9, whose only event came from the console.
-    assert metrics.conversations_since(tracker_engine, since) == 6
+    assert metrics.conversations_since(engine, since) == 6
 
 
-def test_dashboard_without_a_readable_tracker_store(tmp_path: Path) -> None:
+def test_dashboard_without_a_readable_store(tmp_path: Path) -> None:
     since = datetime(2024, 3, 19, tzinfo=scenario.TZ)
-    empty = create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
-    assert metrics.conversations_since(empty, since) == 0
-    unreadable = create_engine(f"sqlite:///{tmp_path / 'missing' / 'tracker.db'}")
+    empty = Database(f"sqlite:///{tmp_path / 'store.db'}")
+    empty.create_schema()
+    assert metrics.conversations_since(empty.engine, since) == 0
+    empty.dispose()
+    unreadable = create_engine(f"sqlite:///{tmp_path / 'missing' / 'store.db'}")
     assert metrics.conversations_since(unreadable, since) is None
+
+
+def test_the_dashboard_s_count_reads_the_index_not_rasa_s_events(stores) -> None:
+    """The console polls this every few seconds per agent: it must stay a range scan on
+    Asistan's own indexed table, however long the shop's history grows."""
+    engine, _ = stores
+    statements: list[tuple] = []
+
+    def seen(_connection, _cursor, statement: str, parameters, *_) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    metrics.conversations_since(engine, datetime(2024, 3, 19, tzinfo=scenario.TZ))
+    event.remove(engine, "before_cursor_execute", seen)
+    assert statements and all("events" not in s and "shopper_messages" in s
+                              for s, _ in statements)
+    statement, parameters = statements[0]
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":  # a tiny table: make the index win anyway
+            connection.exec_driver_sql("SET enable_seqscan = off")
+        explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN "
+        plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
+            explain + statement, parameters))
+    assert "ix_shopper_messages_time_sender" in plan
 
 
 ISTANBUL = ZoneInfo("Europe/Istanbul")
