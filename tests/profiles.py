@@ -114,10 +114,13 @@ class Shop:
         return [s for s in self.supervisor.services if s.name.startswith(prefix)]
 
     def kill(self, service: Service, signum: int = signal.SIGKILL) -> int:
+        """Signal ``service``; a kill returns once the process is gone (its sockets closed)."""
         assert service.process is not None
-        pid = service.process.pid
-        os.kill(pid, signum)
-        return pid
+        process = service.process
+        os.kill(process.pid, signum)
+        if signum == signal.SIGKILL:
+            process.wait(30)
+        return process.pid
 
     def wait_restarted(self, service: Service, old_pid: int, timeout: float = 240) -> None:
         """Until the supervisor has started ``service`` again and it answers."""

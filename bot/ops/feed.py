@@ -44,19 +44,19 @@ async def consume(settings: Settings, stop: asyncio.Event | None = None) -> None
         await queue.bind(exchange, "")
         logger.info("feeding the analytics table from queue %s", settings.event_queue)
         stop = stop or asyncio.Event()
-        async with queue.iterator() as messages:
-            batch: List[aio_pika.abc.AbstractIncomingMessage] = []
-            while not stop.is_set():
-                try:
-                    batch.append(await asyncio.wait_for(messages.__anext__(),
-                                                        WAIT if batch else 1.0))
-                    if len(batch) < BATCH:
-                        continue
-                except asyncio.TimeoutError:
-                    if not batch:
-                        continue
-                await _write(database, batch)
-                batch = []
+        arrived: asyncio.Queue[aio_pika.abc.AbstractIncomingMessage] = asyncio.Queue()
+        await queue.consume(arrived.put)
+        batch: List[aio_pika.abc.AbstractIncomingMessage] = []
+        while not stop.is_set():
+            try:
+                batch.append(await asyncio.wait_for(arrived.get(), WAIT if batch else 1.0))
+                if len(batch) < BATCH:
+                    continue
+            except asyncio.TimeoutError:
+                if not batch:
+                    continue
+            await _write(database, batch)
+            batch = []
     finally:
         await connection.close()
         database.dispose()

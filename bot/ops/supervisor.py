@@ -73,7 +73,7 @@ class Supervisor:
                 backoff = self._backoff.setdefault(service.name, Backoff(
                     self._template.first, self._template.longest, self._template.stable))
                 delay = backoff.after_run_of(now - self._started.get(service.name, now))
-                logger.warning("%s exited (code %s); starting it again in %.0f s (log: %s)",
+                logger.warning("%s exited (code %s); starting it again in %.1f s (log: %s)",
                                service.name, code, delay, service.log_path)
                 self._due[service.name] = now + delay
             elif now >= self._due[service.name]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.whatsapp_messages import CHANNEL as WHATSAPP
 from bot.channels.whatsapp_messages import window_open
@@ -78,6 +79,19 @@ async def require_login(request: web.Request, handler: Handler) -> web.StreamRes
         raise _error(web.HTTPForbidden, "bad CSRF token")
     request["agent_session"] = found
     return await handler(request)
+
+
+@web.middleware
+async def store_unavailable(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The store database down: a clear page (or JSON error) that says so, not a 500."""
+    try:
+        return await handler(request)
+    except SQLAlchemyError as error:
+        logger.error("store unavailable: %s", type(error).__name__)
+        if request.path.startswith("/api/"):
+            raise _error(web.HTTPServiceUnavailable, "store unavailable") from error
+        return web.Response(text=(STATIC / "unavailable.html").read_text("utf-8"),
+                            content_type="text/html", status=503)
 
 
 @web.middleware
@@ -347,7 +361,7 @@ async def _json_body(request: web.Request) -> Dict[str, Any]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[security_headers, require_login],
+    app = web.Application(middlewares=[security_headers, store_unavailable, require_login],
                           client_max_size=64 * 1024)
     app[SETTINGS] = settings
     app[DATABASE] = database_for(settings.database_url)

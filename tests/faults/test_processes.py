@@ -8,8 +8,9 @@ from __future__ import annotations
 import signal
 
 import pytest
+import requests
 
-from tests.faults.chat import UNAVAILABLE, Chat, apology_only, mid_turn
+from tests.faults.chat import UNAVAILABLE, Chat, apology_only, mid_turn, until
 from tests.faults.conftest import production_only
 from tests.profiles import Shop
 
@@ -57,6 +58,9 @@ def test_the_action_side_frozen_gets_a_polite_answer_within_3_seconds(shop: Shop
     finally:
         for server in servers:
             shop.kill(server, signal.SIGCONT)
+    health = shop.settings.action_endpoint_url.rsplit("/", 1)[0] + "/health"
+    until(lambda: requests.get(health, timeout=5).ok, 30, "the action side back (through "
+          "the balancer: once its health checks see it)")
     # Back: the conversation goes on (the form was closed, so it asks again).
     chat.says("siparişim nerede")
     assert "10045821 numaralı" in chat.says("10045821 ayse.yilmaz@example.com")
