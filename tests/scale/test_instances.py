@@ -1,74 +1,48 @@
-"""The production profile on this machine: PostgreSQL, Redis, two Rasa servers, one shop.
+"""The production profile on this machine: HAProxy, two Rasa servers, PostgreSQL, Redis,
+RabbitMQ, one shop.
 
-Started from `profiles/prod.env` itself (ports and database names changed so it never meets
-a running shop), because what is proven here must be what `make run PROFILE=prod` runs.
+Started from `profiles/prod.env` itself (ports, database, Redis db and queue changed so it
+never meets a running shop), because what is proven here must be what
+`make run PROFILE=prod` runs (`tests/profiles.py`).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
-import os
 import uuid
-from typing import Dict, Iterator, List
+from typing import Iterator, List
 
 import pytest
 import requests
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from bot.handoff.models import Ticket
-from bot.ops.environment import rasa_environment
-from bot.ops.model import model_path
-from bot.ops.processes import product_services, start_all, stop_all
-from bot.settings import PROJECT_ROOT, Settings, get_settings, load_settings
-from bot.store.db import Database, ensure_database
+from bot.reporting.conversations import ShopperMessageRow
+from bot.settings import Settings
+from bot.store.db import Database
 from tests.e2e.test_handoff import SocketShopper
+from tests.faults.chat import until
+from tests.profiles import Shop
 from tests.web.conftest import base, login
-from tools.loopback import free_ports, seed_store
 
 pytestmark = pytest.mark.e2e
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def profile(name: str) -> Dict[str, str]:
-    lines = (PROJECT_ROOT / "profiles" / f"{name}.env").read_text("utf-8").splitlines()
-    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    model = model_path(get_settings().model_dir)
-    if not model.exists():
-        pytest.fail(f"no model for the current data ({model.name}): run `make train`")
-    runtime = tmp_path_factory.mktemp("prod-profile")
-    prod = profile("prod")
-    name = f"asistan_scale_{uuid.uuid4().hex[:8]}"
-    url = prod["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
-    env = {**os.environ, **prod, "DATABASE_URL": url, "TRACKER_DATABASE_URL": url,
-           "LOCK_STORE_URL": prod["LOCK_STORE_URL"].rsplit("/", 1)[0] + "/1",
-           "ASISTAN_RUNTIME_DIR": str(runtime), "RASA_TOKEN": "scale-token",
-           "RASA_PORT": str(free_ports(3)), "ACTION_PORT": str(free_ports(2)),
-           "GATEWAY_PORT": str(free_ports(1)), "WEB_PORT": str(free_ports(1))}
-    ensure_database(url)
-    seed_store(url)
-    settings = load_settings(env)
-    assert settings.rasa_instances == 2 and settings.action_servers == 2
-    services = product_services(settings, model)
-    start_all(services, rasa_environment(settings, env), runtime / "logs", timeout=300)
+    shop = Shop("prod", tmp_path_factory.mktemp("prod-profile"), redis_db=1)
+    assert len(shop.settings.rasa_server_urls) == 2 and shop.settings.balanced
     try:
-        yield settings
+        shop.start()
+        yield shop.settings
     finally:
-        stop_all(services)
-        admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        shop.stop()
 
 
 def instance(settings: Settings, number: int) -> Settings:
     """The settings as seen by a client of Rasa server ``number`` alone (1 or 2)."""
-    return dataclasses.replace(settings, rasa_port=settings.rasa_instance_ports[number - 1],
-                               rasa_instances=1)
+    return dataclasses.replace(settings, rasa_url=settings.rasa_server_urls[number - 1])
 
 
 def say(settings: Settings, sender: str, text: str) -> str:
@@ -131,7 +105,7 @@ def test_an_agent_reply_reaches_a_shopper_on_either_server(cluster: Settings) ->
         waiting = agent.get(base(cluster) + "/api/queue", timeout=10).json()["waiting"]
         ticket = next(t for t in waiting if t["conversation_id"] == shopper.session_id)
         assert agent.post(f"{base(cluster)}/api/tickets/{ticket['id']}/claim", timeout=10).ok
-        # The console reaches Rasa through the proxy, which takes the servers in turn:
+        # The console reaches Rasa through HAProxy, which takes the servers in turn:
         # of two replies, one is emitted by server 1 and travels through Redis.
         for text in ("Merhaba, ben Zeynep.", "Siparişinize bakıyorum."):
             assert agent.post(f"{base(cluster)}/api/tickets/{ticket['id']}/reply",
@@ -142,9 +116,9 @@ def test_an_agent_reply_reaches_a_shopper_on_either_server(cluster: Settings) ->
         shopper.close()
 
 
-def test_socket_io_long_polling_through_the_proxy_sticks_to_one_server(
+def test_socket_io_long_polling_through_the_balancer_sticks_to_one_server(
         cluster: Settings) -> None:
-    shopper = SocketShopper(cluster)  # polling transport, through the proxy
+    shopper = SocketShopper(cluster)  # polling transport, through HAProxy
     try:
         shopper.says("merhaba")
         shopper.hears("")
@@ -152,3 +126,23 @@ def test_socket_io_long_polling_through_the_proxy_sticks_to_one_server(
         shopper.hears("kargo")
     finally:
         shopper.close()
+
+
+def test_the_analytics_table_gets_every_shopper_message_through_rabbitmq(
+        cluster: Settings) -> None:
+    sender = f"scale-{uuid.uuid4().hex[:8]}"
+    texts = ["merhaba", "kargo ücreti ne kadar", "iade süresi kaç gün"]
+    for text in texts:
+        say(cluster, sender, text)
+    store = Database(cluster.database_url)
+
+    def recorded() -> List[str]:
+        with store.unit_of_work() as session:
+            return list(session.execute(select(ShopperMessageRow.text).where(
+                ShopperMessageRow.sender_id == sender).order_by(ShopperMessageRow.id))
+                .scalars())
+
+    try:
+        until(lambda: recorded() == texts, 30, "the feed wrote the messages")
+    finally:
+        store.dispose()
