@@ -15,7 +15,7 @@ include profiles/$(PROFILE).env
 export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' profiles/$(PROFILE).env)
 endif
 
-.PHONY: help install browser seed train run test lint eval bench clean vendor-widget
+.PHONY: help install browser balancer seed train run test lint eval bench clean vendor-widget
 
 help:
 	@echo "make run    start the assistant (installs, seeds and trains what is missing)"
@@ -36,6 +36,11 @@ browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# HAProxy balances the production profile's servers (deploy/haproxy/); Debian's package.
+balancer:
+	@command -v haproxy >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; }
+
 # The widget's socket.io client is committed; this re-fetches it from npm (for upgrades).
 SOCKETIO_CLIENT ?= 4.7.5
 WIDGET_VENDOR := bot/web/static/widget/vendor
@@ -53,13 +58,13 @@ seed: install
 train: install
 	$(PY) -m bot train
 
-run: seed train
+run: seed train $(if $(PROFILE),balancer)
 	$(PY) -m bot run
 
 lint: install
 	$(VENV)/bin/ruff check .
 
-test: train lint browser
+test: train lint browser balancer
 	$(PY) -m pytest
 
 eval: install
@@ -67,7 +72,7 @@ eval: install
 
 # Full turns under load beside Rasa's defaults (~20 min); results in docs/performance.md,
 # or, with PROFILE=prod, in the production profile's processes: docs/performance-prod.md.
-bench: train
+bench: train $(if $(PROFILE),balancer)
 	$(PY) -m bench $(if $(PROFILE),--doc docs/performance-$(PROFILE).md)
 
 clean:
