@@ -176,7 +176,9 @@ def cmd_chat(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: List[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """Every command of ``python -m bot`` (the deployment files' commands are checked
+    against it)."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     seed_parser = commands.add_parser("seed", help="build the demo shop in an empty store")
@@ -199,7 +201,11 @@ def main(argv: List[str] | None = None) -> int:
                                help="last shop-local day, included (default: today)")
     report_parser.add_argument("--out", type=Path, metavar="DIR",
                                help="where to write the files (default: runtime/reports/)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: List[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     handler = {"seed": cmd_seed, "train": cmd_train, "run": cmd_run, "chat": cmd_chat,
                "eval": cmd_eval, "serve": cmd_serve, "report": cmd_report,
                "balancer-config": cmd_balancer_config}
