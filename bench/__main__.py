@@ -23,6 +23,7 @@ from bot.ops.environment import rasa_environment
 from bot.settings import PROJECT_ROOT, get_settings, load_settings
 
 DOC = PROJECT_ROOT / "docs" / "performance.md"
+ONE_SERVER = "asistan-1"  # Asistan on one Rasa server behind the balancer
 QUICK = {"concurrency": [1, 10], "rates": [5, 10], "duration": 6.0, "open_duration": 10.0,
          "think": 0.5, "orders": 100_000, "lookups": 300, "parses": 50,
          "profile_conversations": 2, "long": 2}
@@ -98,6 +99,8 @@ def profile_results(deployment: Deployment, args: argparse.Namespace) -> Dict[st
     """bench.profile in a child process per model, on the running action side."""
     results = {}
     for name, side in deployment.rasa.items():
+        if any(deployment.rasa[done].model == side.model for done in results):
+            continue  # the same model in-process: one Rasa server or two make no difference
         folder = deployment.runtime / f"profile-{name}"
         env = {**side.env, "ASISTAN_RUNTIME_DIR": str(folder),
                "TRACKER_DATABASE_URL": f"sqlite:///{folder / 'tracker.db'}"}
@@ -155,7 +158,13 @@ def main(argv: List[str] | None = None) -> int:
     run_dir = folder / "run"
     shutil.rmtree(run_dir, ignore_errors=True)
     extra = dict(setting.split("=", 1) for setting in args.env)
-    deployment = Deployment(run_dir, models, {**os.environ, **extra})
+    base = {**os.environ, **extra}
+    sides = {name: (model, 0) for name, model in models.items()}
+    if load_settings(base).balances_rasa:  # beside the profile's servers: Asistan on one
+        sides = {"asistan": sides["asistan"], ONE_SERVER: (models["asistan"], 1),
+                 **{name: side for name, side in sides.items() if name != "asistan"}}
+        results["models"] = {name: model.name for name, (model, _) in sides.items()}
+    deployment = Deployment(run_dir, sides, base)
     results["deployment"] = deployment.describe()
     deployment.start()
     try:

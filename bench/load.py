@@ -25,7 +25,7 @@ from bench.conversations import Script, Turn
 from bot.settings import PROJECT_ROOT
 
 REQUEST_TIMEOUT = 10.0
-# Answers that mean the turn failed although HTTP said 200: the action gateway's timeout,
+# Answers that mean the turn failed although HTTP said 200: the action deadline's apology,
 # the store being unreachable, the per-sender rate limit.
 FAILURE_RESPONSES = ("utter_service_unavailable", "utter_store_unavailable", "utter_slow_down")
 

@@ -13,7 +13,8 @@ from typing import Any, Dict, Iterable, List, Sequence
 
 BEGIN = "<!-- bench:begin (written by `make bench`; edits here are overwritten) -->"
 END = "<!-- bench:end -->"
-NAMES = {"asistan": "Asistan", "rasa-default": "Rasa default"}
+NAMES = {"asistan": "Asistan", "asistan-1": "Asistan, one Rasa server",
+         "rasa-default": "Rasa default"}
 RATE_TARGET = 60.0
 P50_TARGET_MS = 25.0
 LOOKUP_TARGET_MS = 5.0
@@ -172,11 +173,11 @@ def _parse_and_memory_section(results: Dict[str, Any]) -> List[str]:
 
 
 def _process(label: str) -> str:
-    """"asistan rasa" -> "Rasa server (Asistan)"; the action side serves both models."""
+    """"asistan rasa" -> "Rasa server (Asistan)"; the action side serves every side."""
     model, _, process = label.partition(" ")
     if model in NAMES:
         return f"{'Rasa server' if process == 'rasa' else process} ({NAMES[model]})"
-    names = {"actions": "action server (both models)", "gateway": "action gateway (both)"}
+    names = {"actions": "action server (shared)", "feed": "event feed (shared)"}
     return names.get(label, label)
 
 
@@ -279,7 +280,7 @@ def plot(results: Dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     figure, (closed, opened) = plt.subplots(1, 2, figsize=(11, 4.2))
-    styles = {"asistan": "tab:blue", "rasa-default": "tab:orange"}
+    styles = {"asistan": "tab:blue", "asistan-1": "tab:green", "rasa-default": "tab:orange"}
     for model in _models(results):
         levels = [lv for lv in results.get("closed", []) if lv["model"] == model]
         x = [lv["concurrency"] for lv in levels]
@@ -301,10 +302,10 @@ def plot(results: Dict[str, Any], path: Path) -> None:
         axes.grid(True, which="both", alpha=0.3)
         axes.legend(fontsize=8)
     opened.axvline(RATE_TARGET, color="grey", linewidth=0.8, linestyle=":")
-    processes = int(results.get("deployment", {}).get("Rasa processes per model", 1))
+    servers = results.get("deployment", {}).get("Rasa servers per side", "")
     shown = " vs ".join(NAMES[model] for model in _models(results))
-    figure.suptitle(f"{shown}: latency per turn, {processes} Rasa "
-                    f"{'process' if processes == 1 else 'processes'} a model (dotted: targets)")
+    figure.suptitle(f"{shown}: latency per turn (Rasa servers {servers}; dotted: targets)",
+                    fontsize=10)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

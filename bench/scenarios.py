@@ -11,7 +11,7 @@ import asyncio
 import re
 from typing import Any, Dict, List, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from bench.conversations import KINDS, conversations
 from bench.load import LevelRun, closed_loop, open_loop, parse_times
@@ -130,8 +130,9 @@ def handoffs(deployment: Deployment) -> Dict[str, int]:
     database = Database(deployment.store_url)
     try:
         with database.unit_of_work() as session:
-            return {name: session.execute(select(func.count(Ticket.id)).where(
-                Ticket.conversation_id.like(f"{name}-%"))).scalar_one()
+            return {name: session.execute(select(func.count(Ticket.id)).where(or_(
+                Ticket.conversation_id.like(f"{name}-c%"),  # closed and open loop senders
+                Ticket.conversation_id.like(f"{name}-r%")))).scalar_one()
                 for name in deployment.rasa}
     finally:
         database.dispose()

@@ -109,9 +109,18 @@ class Settings:
     model_dir: Path = field(default=PROJECT_ROOT / "models")
 
     @property
+    def balances_rasa(self) -> bool:
+        """Whether HAProxy, at ``rasa_url``, stands before the Rasa servers."""
+        return self.rasa_server_urls != [self.rasa_url]
+
+    @property
+    def balances_actions(self) -> bool:
+        """Whether HAProxy, at ``action_endpoint_url``, stands before the action servers."""
+        return self.action_endpoint_url not in self.action_server_urls
+
+    @property
     def balanced(self) -> bool:
-        """Whether HAProxy stands before the Rasa servers and the action servers."""
-        return len(self.rasa_server_urls) > 1 or len(self.action_server_urls) > 1
+        return self.balances_rasa or self.balances_actions
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:

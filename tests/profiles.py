@@ -20,7 +20,6 @@ import uuid
 from pathlib import Path
 from typing import Dict, List
 
-import aio_pika
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -29,11 +28,10 @@ from bot.ops.environment import rasa_environment
 from bot.ops.model import model_path
 from bot.ops.processes import Service, product_services
 from bot.ops.supervisor import Backoff, Supervisor
-from bot.server.broker import exchange_for
 from bot.settings import PROJECT_ROOT, Settings, get_settings, load_settings
 from bot.store.db import ensure_database
 from tests.faults.tcp import Forwarder
-from tools.loopback import loopback_environment, servers
+from tools.loopback import delete_queue, loopback_environment, servers
 
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/%2F"
@@ -108,7 +106,7 @@ class Shop:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{self._database}" '
                                         "WITH (FORCE)"))
             admin.dispose()
-            asyncio.run(_delete_queue(self.queue))
+            asyncio.run(delete_queue(RABBITMQ, self.queue))
 
     def services(self, prefix: str) -> List[Service]:
         return [s for s in self.supervisor.services if s.name.startswith(prefix)]
@@ -138,10 +136,3 @@ class Shop:
             tail = "\n".join(log.read_text("utf-8", "replace").splitlines()[-15:])
             print(f"--- {self.name}: {log.name} (tail) ---\n{tail}")
 
-
-async def _delete_queue(queue: str) -> None:
-    connection = await aio_pika.connect_robust(RABBITMQ)
-    async with connection:
-        channel = await connection.channel()
-        await channel.queue_delete(queue)
-        await channel.exchange_delete(exchange_for(queue))

@@ -59,3 +59,16 @@ def loopback_environment(runtime: Path, base: Mapping[str, str], token: str,
         "ACTION_BALANCER_PORT": str(free_port()),
         "WEB_PORT": str(free_port()),
     }
+
+
+async def delete_queue(url: str, queue: str) -> None:
+    """A RabbitMQ queue of a run (and its exchange) goes with the run."""
+    import aio_pika
+
+    from bot.server.broker import exchange_for
+
+    connection = await aio_pika.connect_robust(url)
+    async with connection:
+        channel = await connection.channel()
+        await channel.queue_delete(queue)
+        await channel.exchange_delete(exchange_for(queue))

@@ -37,11 +37,20 @@ def render(settings: Settings) -> str:
     return template.render(
         rasa_bind=_bind(settings, settings.rasa_url),
         action_bind=_bind(settings, settings.action_endpoint_url),
-        rasa_servers=_servers("rasa", settings.rasa_server_urls),
-        action_servers=_servers("actions", settings.action_server_urls),
+        rasa_servers=_servers("rasa", settings.rasa_server_urls)
+        if settings.balances_rasa else [],
+        action_servers=_servers("actions", settings.action_server_urls)
+        if settings.balances_actions else [],
         action_timeout=settings.action_timeout,
         health_path=HEALTH_PATH,
     )
+
+
+def health_url(settings: Settings) -> str:
+    """Where the balancer answers that it runs (on the Rasa side if it balances it)."""
+    front = (settings.rasa_url if settings.balances_rasa
+             else settings.action_endpoint_url.rsplit("/", 1)[0])
+    return front + HEALTH_PATH
 
 
 def write_config(settings: Settings) -> Path:

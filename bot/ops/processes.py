@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from bot.ops.balancer import HEALTH_PATH
+from bot.ops.balancer import health_url
 from bot.settings import PROJECT_ROOT, Settings
 
 # Every part, in start order: the action side first, the balancer before the Rasa servers
@@ -126,8 +126,7 @@ def product_services(settings: Settings, model: Path,
             services.append(Service(f"actions-{port}", action_server_command(settings, port),
                                     url.rsplit("/", 1)[0] + "/health"))
     if "balancer" in parts and settings.balanced:
-        services.append(Service("balancer", serve_command("balancer"),
-                                settings.rasa_url + HEALTH_PATH))
+        services.append(Service("balancer", serve_command("balancer"), health_url(settings)))
     if "rasa" in parts:
         for url in settings.rasa_server_urls:
             port = port_of(url)
