@@ -82,29 +82,29 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     """One part in the foreground, for a machine, a systemd unit or a container of its own."""
-    from bot.ops import processes
+    from bot.ops import balancer, processes
 
-    env = rasa_environment(settings, os.environ)
     if args.part == "console":
         from bot.web.console import main as serve_console
 
         serve_console(settings)
         return 0
-    if args.part == "balancer":
-        from bot.ops.balancer import serve as serve_balancer
-
-        serve_balancer(settings)
     if args.part == "feed":
         from bot.ops.feed import main as serve_feed
 
         serve_feed(settings)
         return 0
-    urls = settings.rasa_server_urls if args.part == "rasa" else settings.action_server_urls
-    port = args.port or processes.port_of(urls[0])
-    command = (processes.rasa_server_command(settings, ensure_model(settings.model_dir, env),
-                                             port) if args.part == "rasa"
-               else processes.action_server_command(settings, port))
-    os.execve(command[0], command, env)
+    env = rasa_environment(settings, os.environ)
+    if args.part == "balancer":
+        command = balancer.command(settings)
+    elif args.part == "rasa":
+        port = args.port or processes.port_of(settings.rasa_server_urls[0])
+        command = processes.rasa_server_command(
+            settings, ensure_model(settings.model_dir, env), port)
+    else:
+        port = args.port or processes.port_of(settings.action_server_urls[0])
+        command = processes.action_server_command(settings, port)
+    os.execve(command[0], command, env)  # the part takes this process over
 
 
 def cmd_balancer_config(settings: Settings, _args: argparse.Namespace) -> int:

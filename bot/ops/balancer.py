@@ -1,4 +1,4 @@
-"""HAProxy's configuration, rendered from the settings, and HAProxy run in the foreground.
+"""HAProxy's configuration, rendered from the settings, and the command that runs HAProxy.
 
 The template is ``deploy/haproxy/haproxy.cfg.j2``: health checks, failover, socket.io
 stickiness and timeouts are there; the servers and the addresses it listens on come from
@@ -7,7 +7,6 @@ the settings' URLs, so the balancer fronts servers on any machine.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Dict, List
@@ -60,10 +59,9 @@ def write_config(settings: Settings) -> Path:
     return path
 
 
-def serve(settings: Settings) -> None:
-    """Replace this process with HAProxy in the foreground (``-db``), on a fresh config."""
+def command(settings: Settings) -> List[str]:
+    """HAProxy in the foreground (``-db``), on a configuration written afresh."""
     haproxy = shutil.which("haproxy")
     if haproxy is None:
         raise SystemExit("haproxy is not installed: `apt-get install haproxy` (Debian)")
-    config = write_config(settings)
-    os.execv(haproxy, [haproxy, "-db", "-f", str(config)])
+    return [haproxy, "-db", "-f", str(write_config(settings))]
