@@ -58,6 +58,7 @@ run: seed train
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(PY) tools/check_imports.py
 
 test: train lint browser
 	$(PY) -m pytest

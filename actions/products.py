@@ -9,11 +9,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import StoreUnavailable, store_session
+from actions.common import StoreUnavailable, answered_if_down, shop
 from actions.verification import verified_customer
-from bot.formatting import money
-from bot.store import products
-from bot.store.products import Budget, ProductView, parse_budget
+from bot.shop.types import Budget, ProductRequest, ProductView
+from bot.store.products import parse_budget
+from bot.text.formatting import money
 
 PAGE = 5
 
@@ -51,28 +51,17 @@ class ActionSuggestProducts(Action):
         budget_text = search["budget"] or search["text"]
         budget = parse_budget(budget_text) if search["budget"] or any(
             ch.isdigit() for ch in search["text"]) else Budget()
-        customer_id = verified_customer(tracker)
+        request = ProductRequest(text=search["text"], category_words=tuple(search["words"]),
+                                 budget=budget, customer_id=verified_customer(tracker),
+                                 offset=search["offset"], limit=PAGE + 1)
         try:
-            with store_session(dispatcher) as session:
-                categories = products.match_categories(session, search["words"] or
-                                                       search["text"].split())
-                bought: set = set()
-                because: List[str] = []
-                if customer_id is not None:
-                    bought, history = products.purchase_history(session, customer_id)
-                    if not categories and not search["words"]:
-                        categories = products.personal_categories(history)
-                        because = products.category_names(session, history[:2])
-                found = products.suggest_products(
-                    session, categories=categories, budget=budget,
-                    need="" if categories else search["text"], exclude=bought,
-                    limit=PAGE + 1, offset=search["offset"])
-                cheapest = None
-                if not found and budget != Budget():
-                    cheapest = products.cheapest(session, categories)
+            with answered_if_down(dispatcher):
+                suggestions = await shop().suggest_products(request)
         except StoreUnavailable:
             return []
-        vague = not categories and budget == Budget()
+        found, because, cheapest = (list(suggestions.products), suggestions.personal_because,
+                                    suggestions.cheapest)
+        vague = not suggestions.understood and budget == Budget()
         if not found:
             if more:
                 dispatcher.utter_message(response="utter_products_no_more")

@@ -21,10 +21,10 @@ from typing import Dict, List, Mapping
 from sqlalchemy.engine import make_url
 
 from bench.machine import cpu_seconds
+from bot.database.engine import ensure_database
 from bot.loopback import free_port, loopback_environment
 from bot.services import Service, product_services, rasa_environment
 from bot.settings import Settings, load_settings
-from bot.store.db import ensure_database
 
 START_TIMEOUT = 300
 LEFT_OUT = ("console",)

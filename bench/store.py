@@ -22,13 +22,13 @@ from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session
 
-from bot.identity import Contact
+from bot.database.engine import Database
+from bot.schema import drop_schema, seed_demo
 from bot.settings import get_settings
-from bot.store.db import Database
-from bot.store.models import Base, Order, OrderStatus, Product
+from bot.store.models import Order, OrderStatus, Product, StoreBase
 from bot.store.orders import find_order_for_contact, find_order_for_customer, recent_orders
 from bot.store.seed import ORDER_COUNT as DEMO_ORDERS
-from bot.store.seed import seed
+from bot.text.contacts import Contact
 
 FIRST_ORDER = 20_000_000
 FIRST_CUSTOMER = 100_000
@@ -75,7 +75,7 @@ def _rows(count: int, make: Callable[[int], Dict[str, object] | None]) -> Iterat
 
 
 def _insert(connection: Connection, table: str, batches: Iterator[List[dict]]) -> None:
-    target = Base.metadata.tables[table]
+    target = StoreBase.metadata.tables[table]
     for batch in batches:
         connection.execute(target.insert(), batch)
 
@@ -154,7 +154,7 @@ def _generated_orders(database: Database) -> int:
 
 def _build(database: Database, total: int) -> None:
     tz = get_settings().timezone
-    demo_orders = seed(database, datetime.now(tz).date(), tz)
+    demo_orders = seed_demo(database, datetime.now(tz).date(), tz)
     _fill(database, Generated(total - demo_orders))
     if database.engine.dialect.name == "postgresql":
         with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
@@ -189,7 +189,7 @@ def postgres_store(url: str, total: int) -> Database:
     database = Database(url)
     if _generated_orders(database) + DEMO_ORDERS != total:
         print(f"Building PostgreSQL store {parsed.database} with {total:,} orders...", flush=True)
-        database.drop_schema()
+        drop_schema(database)
         _build(database, total)
     return database
 

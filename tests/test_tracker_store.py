@@ -20,9 +20,9 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
+from bot.database.engine import Database
 from bot.services import rasa_environment
 from bot.settings import PROJECT_ROOT, get_settings
-from bot.store.db import Database
 from bot.tracker_store import QuickCommitSQLTrackerStore
 
 

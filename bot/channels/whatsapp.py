@@ -23,7 +23,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.channels.models import first_delivery
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.text import incoming_text
 from bot.channels.whatsapp_messages import (
@@ -33,8 +32,9 @@ from bot.channels.whatsapp_messages import (
     outbound_messages,
     signature_valid,
 )
-from bot.privacy import mask_phone
-from bot.store.db import get_database
+from bot.database.engine import get_database
+from bot.records.inbound import first_delivery
+from bot.text.masking import mask_phone
 
 logger = logging.getLogger(__name__)
 # Sent as the shopper's message when they send something the bot cannot read (a photo,

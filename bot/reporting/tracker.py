@@ -16,7 +16,7 @@ from typing import Any, Dict, List
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
-from bot.names import EXTERNAL_PREFIX, FALLBACK_ACTION, FALLBACK_INTENT
+from bot.dialogue.names import EXTERNAL_PREFIX, FALLBACK_ACTION, FALLBACK_INTENT
 
 # Intents the processes send among themselves are not shopper messages ("!" escapes
 # LIKE's "_" wildcard).

@@ -1,4 +1,4 @@
-"""The store's tables (SQLAlchemy 1.4, declarative, used in 2.0 style).
+"""The demo shop's tables (SQLAlchemy 1.4, declarative, used in 2.0 style).
 
 Order numbers are the orders' primary keys: shoppers read them off their e-mails, so they are
 8-digit numbers chosen by the shop, not database counters. Money is :class:`Money` (exact
@@ -7,7 +7,6 @@ kuruş); moments are timezone-naive UTC, days are plain dates in the shop's time
 
 from __future__ import annotations
 
-import enum
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +26,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base, relationship
 
-Base = declarative_base()
+from bot.shop.types import OrderStatus, RefundStatus, ReturnStatus  # noqa: F401 (re-exported)
+
+# The demo shop's own metadata: a shop on its own platform never creates these tables.
+StoreBase = declarative_base()
 
 KURUS = Decimal("0.01")
 
@@ -51,32 +53,7 @@ class Money(TypeDecorator):
 MONEY = Money()
 
 
-class OrderStatus(str, enum.Enum):
-    """Where an order is in its life. "Late" is not a status: it is derived from the estimate."""
-
-    PREPARING = "preparing"
-    SHIPPED = "shipped"
-    OUT_FOR_DELIVERY = "out_for_delivery"
-    DELIVERED = "delivered"
-    CANCELLED = "cancelled"
-    RETURNED = "returned"
-
-
-class ReturnStatus(str, enum.Enum):
-    AWAITING_DROPOFF = "awaiting_dropoff"
-    IN_TRANSIT = "in_transit"
-    RECEIVED = "received"
-    INSPECTED = "inspected"
-    REFUNDED = "refunded"
-    REJECTED = "rejected"
-
-
-class RefundStatus(str, enum.Enum):
-    PENDING = "pending"
-    PAID = "paid"
-
-
-class Customer(Base):
+class Customer(StoreBase):
     __tablename__ = "customers"
 
     id = Column(Integer, primary_key=True)
@@ -90,7 +67,7 @@ class Customer(Base):
     orders = relationship("Order", back_populates="customer")
 
 
-class Category(Base):
+class Category(StoreBase):
     __tablename__ = "categories"
 
     slug = Column(String(40), primary_key=True)
@@ -100,7 +77,7 @@ class Category(Base):
     keywords = Column(Text, nullable=False, default="")
 
 
-class Product(Base):
+class Product(StoreBase):
     __tablename__ = "products"
 
     id = Column(Integer, primary_key=True)
@@ -117,7 +94,7 @@ class Product(Base):
     category = relationship("Category")
 
 
-class Order(Base):
+class Order(StoreBase):
     __tablename__ = "orders"
 
     id = Column(BigInteger, primary_key=True, autoincrement=False)
@@ -139,7 +116,7 @@ class Order(Base):
     __table_args__ = (Index("ix_orders_customer_placed", "customer_id", "placed_at"),)
 
 
-class OrderLine(Base):
+class OrderLine(StoreBase):
     __tablename__ = "order_lines"
 
     id = Column(Integer, primary_key=True)
@@ -152,7 +129,7 @@ class OrderLine(Base):
     product = relationship("Product")
 
 
-class Shipment(Base):
+class Shipment(StoreBase):
     __tablename__ = "shipments"
 
     id = Column(Integer, primary_key=True)
@@ -170,7 +147,7 @@ class Shipment(Base):
     )
 
 
-class ShipmentEvent(Base):
+class ShipmentEvent(StoreBase):
     __tablename__ = "shipment_events"
 
     id = Column(Integer, primary_key=True)
@@ -183,7 +160,7 @@ class ShipmentEvent(Base):
     shipment = relationship("Shipment", back_populates="events")
 
 
-class Return(Base):
+class Return(StoreBase):
     __tablename__ = "returns"
 
     id = Column(Integer, primary_key=True)
@@ -200,7 +177,7 @@ class Return(Base):
     refund = relationship("Refund", back_populates="return_", uselist=False)
 
 
-class ReturnLine(Base):
+class ReturnLine(StoreBase):
     __tablename__ = "return_lines"
 
     id = Column(Integer, primary_key=True)
@@ -212,7 +189,7 @@ class ReturnLine(Base):
     order_line = relationship("OrderLine")
 
 
-class Refund(Base):
+class Refund(StoreBase):
     __tablename__ = "refunds"
 
     id = Column(Integer, primary_key=True)
@@ -225,7 +202,7 @@ class Refund(Base):
     return_ = relationship("Return", back_populates="refund")
 
 
-class Coupon(Base):
+class Coupon(StoreBase):
     __tablename__ = "coupons"
 
     code = Column(String(30), primary_key=True)
@@ -237,7 +214,7 @@ class Coupon(Base):
     active = Column(Boolean, nullable=False, default=True)
 
 
-class Policy(Base):
+class Policy(StoreBase):
     """One shop policy value, JSON-encoded so numbers and tables keep their types."""
 
     __tablename__ = "policies"
@@ -245,14 +222,3 @@ class Policy(Base):
     key = Column(String(60), primary_key=True)
     value = Column(Text, nullable=False)
 
-
-class SatisfactionRating(Base):
-    """A shopper's 1-to-5 answer to "did this help?", per conversation and task."""
-
-    __tablename__ = "satisfaction_ratings"
-
-    id = Column(Integer, primary_key=True)
-    conversation_id = Column(String(255), nullable=False, index=True)
-    task = Column(String(40), nullable=False)
-    score = Column(Integer, nullable=False)
-    created_at = Column(DateTime, nullable=False, index=True)

@@ -1,7 +1,7 @@
 """Product suggestions: by category words, budget and free-text need, best first.
 
 The catalogue is small enough to rank in Python after SQL has applied stock, category and
-price filters; matching works on folded Turkish (see :mod:`bot.nlu.turkish`), so
+price filters; matching works on folded Turkish (see :mod:`bot.text.turkish`), so
 "kulaklik" finds "kulaklık".
 """
 
@@ -9,36 +9,19 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.nlu.turkish import fold
+from bot.shop.types import Budget, ProductRequest, ProductSuggestions, ProductView
 from bot.store.models import Category, Order, OrderLine, Product
-from bot.store.vocabulary import mentions, shopping_words
+from bot.text.turkish import fold
+from bot.text.vocabulary import mentions, shopping_words
 
 MIN_WORD = 4
 
-
-@dataclass(frozen=True)
-class ProductView:
-    product_id: int
-    name: str
-    brand: str
-    category_slug: str
-    category_name: str
-    price: Decimal
-    rating: float
-    rating_count: int
-
-
-@dataclass(frozen=True)
-class Budget:
-    low: Decimal | None = None
-    high: Decimal | None = None
 
 
 def parse_budget(text: str | None) -> Budget:
@@ -82,7 +65,7 @@ def match_categories(session: Session, words: Iterable[str]) -> List[str]:
 
 
 def _view(product: Product) -> ProductView:
-    return ProductView(product.id, product.name, product.brand, product.category_slug,
+    return ProductView(str(product.id), product.name, product.brand, product.category_slug,
                        product.category.name, product.price, product.rating,
                        product.rating_count)
 
@@ -98,13 +81,14 @@ def suggest_products(
     session: Session,
     *,
     categories: Sequence[str] = (),
-    budget: Budget = Budget(),
+    budget: Budget | None = None,
     need: str = "",
     exclude: Iterable[int] = (),
     limit: int = 5,
     offset: int = 0,
 ) -> List[ProductView]:
     """In-stock products that fit, best first; with a need but no category, only matches."""
+    budget = budget or Budget()
     query = select(Product).join(Category).where(Product.stock > 0)
     if categories:
         query = query.where(Product.category_slug.in_(categories))
@@ -162,3 +146,24 @@ def cheapest(session: Session, categories: Sequence[str] = ()) -> ProductView | 
         query = query.where(Product.category_slug.in_(categories))
     product = session.execute(query.limit(1)).scalar_one_or_none()
     return _view(product) if product is not None else None
+
+
+def suggest(session: Session, request: ProductRequest) -> ProductSuggestions:
+    """Suggestions for a request: its categories (or, for a verified customer who named
+    none, their own and complementary ones), budget and need, never what they bought."""
+    categories = match_categories(session, request.category_words or request.text.split())
+    bought: Set[int] = set()
+    because: List[str] = []
+    customer_id = int(request.customer_id) if request.customer_id else None
+    if customer_id is not None:
+        bought, history = purchase_history(session, customer_id)
+        if not categories and not request.category_words:
+            categories = personal_categories(history)
+            because = category_names(session, history[:2])
+    found = suggest_products(session, categories=categories, budget=request.budget,
+                             need="" if categories else request.text, exclude=bought,
+                             limit=request.limit, offset=request.offset)
+    fallback = None
+    if not found and request.budget != Budget():
+        fallback = cheapest(session, categories)
+    return ProductSuggestions(tuple(found), tuple(because), fallback, bool(categories))

@@ -18,10 +18,11 @@ from typing import Any, Callable, Dict, Iterable, List, Sequence
 from zoneinfo import ZoneInfo
 
 import yaml
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from bot.handoff.agents import create_agent
-from bot.store.db import Database
+from bot.database.engine import Database
+from bot.shop.types import ShopPolicies
 from bot.store.models import (
     Category,
     Coupon,
@@ -38,7 +39,7 @@ from bot.store.models import (
     Shipment,
     ShipmentEvent,
 )
-from bot.store.policies import ShopPolicies, _coerce, load_policy_file, write_policies
+from bot.store.policies import coerce_policies, load_policy_file, write_policies
 
 DATA_DIR = Path(__file__).parent / "data"
 RANDOM_SEED = 20261122
@@ -388,11 +389,18 @@ def _order_plan(rng: random.Random, demo_orders: Sequence[Dict[str, Any]],
     return plan
 
 
-def seed(database: Database, today: date, tz: ZoneInfo, progress: bool = False) -> int:
-    """Create the schema and the demo shop in an empty database; returns the order count."""
+def is_seeded(database: Database) -> bool:
+    """Whether the demo shop's tables exist and hold customers."""
+    if not inspect(database.engine).has_table(Customer.__tablename__):
+        return False
+    with database.unit_of_work() as session:
+        return session.execute(select(func.count(Customer.id))).scalar_one() > 0
+
+
+def seed_shop(database: Database, today: date, tz: ZoneInfo, progress: bool = False) -> int:
+    """Fill the demo shop's (existing, empty) tables; returns the order count."""
     from tqdm import tqdm
 
-    database.create_schema()
     raw_policies = load_policy_file()
     demo = _load("demo.yml")
     with database.unit_of_work() as session:
@@ -401,7 +409,7 @@ def seed(database: Database, today: date, tz: ZoneInfo, progress: bool = False) 
             rng=random.Random(RANDOM_SEED),
             today=today,
             tz=tz,
-            policies=_coerce(raw_policies),
+            policies=coerce_policies(raw_policies),
             people=_load("people.yml"),
             products=[],
             session=session,
@@ -413,7 +421,4 @@ def seed(database: Database, today: date, tz: ZoneInfo, progress: bool = False) 
             _build_order(ctx, item["number"], item["customer"], item["state"],
                          item.get("placed_days_ago"))
         _seed_coupons(ctx)
-        for agent in demo["agents"]:
-            create_agent(session, agent["username"], agent["display_name"], agent["password"],
-                         agent.get("supervisor", False))
     return len(plan)

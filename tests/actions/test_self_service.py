@@ -16,9 +16,10 @@ from actions.returns import (
     ValidateReturnStatusForm,
 )
 from actions.satisfaction import ActionStoreRating
-from bot.identity import Contact
+from bot.records.ratings import SatisfactionRating
 from bot.store import orders
-from bot.store.models import Order, Return, SatisfactionRating
+from bot.store.models import Order, Return
+from bot.text.contacts import Contact
 from tests.actions.conftest import make_tracker, run_action
 
 AYSE = Contact("email", "ayse.yilmaz@example.com")
@@ -26,7 +27,7 @@ MEHMET = Contact("email", "mehmet.demir@example.com")
 DONE = {"csat_asked": True}  # the satisfaction question was already asked in these chats
 
 
-def customer_id(database, order_id: int, contact: Contact) -> int:
+def customer_id(database, order_id: int, contact: Contact) -> str:
     with database.unit_of_work() as session:
         return orders.find_order_for_contact(session, order_id, contact).customer_id
 

@@ -22,11 +22,12 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUtter
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select
 
+from bot.database.engine import Database
 from bot.handoff.models import Agent, Ticket
+from bot.records.ratings import SatisfactionRating
+from bot.schema import seed_demo
 from bot.settings import PROJECT_ROOT
-from bot.store.db import Database
-from bot.store.models import Customer, Order, SatisfactionRating
-from bot.store.seed import seed
+from bot.store.models import Customer, Order
 from bot.tracker_store import QuickCommitSQLTrackerStore
 
 TZ = ZoneInfo("Europe/Istanbul")
@@ -195,5 +196,5 @@ def write_shop(database: Database) -> None:
 
 
 def seed_shop(database: Database) -> None:
-    seed(database, SEEDED_ON, TZ)
+    seed_demo(database, SEEDED_ON, TZ)
     write_shop(database)

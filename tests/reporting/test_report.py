@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import re
@@ -12,10 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import create_engine
 
-from bot.handoff import metrics
+from bot.reporting import dashboard as metrics
 from bot.reporting import render
 from bot.reporting.period import MAX_DAYS, Period, parse_period
 from bot.reporting.report import DEFINITIONS, Report, build_report
+from bot.store.backend import SqlShopBackend
 from tests.reporting import scenario
 
 EXPECTED = {
@@ -57,8 +59,10 @@ DATA_URI = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
 def _report(stores, first: date = scenario.FIRST, last: date = scenario.LAST) -> Report:
     tracker_engine, database = stores
+    period = Period(first, last, scenario.TZ)
+    orders = asyncio.run(SqlShopBackend(database).orders_placed(period.start, period.end))
     with database.unit_of_work() as session:
-        return build_report(Period(first, last, scenario.TZ), tracker_engine, session)
+        return build_report(period, tracker_engine, session, orders)
 
 
 def test_every_figure_of_the_scenario(stores) -> None:

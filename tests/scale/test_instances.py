@@ -16,12 +16,12 @@ import pytest
 import requests
 from sqlalchemy import create_engine, func, select, text
 
+from bot.database.engine import Database, ensure_database
 from bot.handoff.models import Ticket
 from bot.loopback import free_ports, seed_store
 from bot.model import model_path
 from bot.services import product_services, rasa_environment, start_all, stop_all
 from bot.settings import PROJECT_ROOT, Settings, get_settings, load_settings
-from bot.store.db import Database, ensure_database
 from tests.e2e.test_handoff import SocketShopper
 from tests.web.conftest import base, login
 

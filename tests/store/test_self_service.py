@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.identity import Contact
+from bot.database.engine import Database
+from bot.schema import seed_demo
 from bot.store import cancellations, orders, products, returns
 from bot.store.cancellations import CancelOutcome
-from bot.store.db import Database
 from bot.store.products import Budget, parse_budget
 from bot.store.returns import ReturnBlock
-from bot.store.seed import seed
+from bot.text.contacts import Contact
 
 TZ = ZoneInfo("Europe/Istanbul")
 DAY = date(2026, 11, 22)
@@ -25,12 +25,12 @@ WINDOW = 14
 
 @pytest.fixture()
 def shop(any_database: Database) -> Database:
-    seed(any_database, DAY, TZ)
+    seed_demo(any_database, DAY, TZ)
     return any_database
 
 
 def _customer(session, order_id: int, email: str) -> int:
-    return orders.find_order_for_contact(session, order_id, Contact("email", email)).customer_id
+    return int(orders.find_order_for_contact(session, order_id, Contact("email", email)).customer_id)
 
 
 AYSE = "ayse.yilmaz@example.com"

@@ -8,18 +8,15 @@ and the record one atomic insert.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, DateTime, String
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.models import Base
-
-if TYPE_CHECKING:  # the store's engine module imports this one to register the table
-    from bot.store.db import Database
+from bot.database.base import AssistantBase
+from bot.database.engine import Database
 
 
-class InboundMessage(Base):
+class InboundMessage(AssistantBase):
     __tablename__ = "inbound_messages"
 
     message_id = Column(String(160), primary_key=True)
