@@ -1,0 +1,384 @@
+"""Product search: hard constraints as SQL, the shopper's other words as full-text relevance.
+
+Each product has one searchable document (:class:`ProductDocument`: name, brand, categories,
+tags, attribute words and description, folded so "kulaklik" finds "kulaklık"). SQLite, the
+embedded default, indexes it with FTS5; PostgreSQL with a tsvector and a GIN index (see
+bot/store/models.py). Both are asked the same question: the category, budget, stock and
+attribute filters in SQL, the remaining words of the request as a prefix full-text query
+(each word cut back to its stem, so "mutfakta" finds "mutfak"), and an order that puts
+relevance to those words first and then ratings, weighted by how many people rated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any, Dict, Iterable, Iterator, List, Sequence, Tuple
+
+from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy.orm import Session, selectinload
+
+from bot.store.models import MONEY, Product, ProductDocument
+from bot.store.phrases import words
+from bot.store.request import PriceLevel, ProductRequest, product_words
+
+# Inflections a query word may carry that the catalogue's words do not (plural, possession,
+# case): stripped so that "mutfakta", "kampa", "telefonumun" find "mutfak", "kamp", "telefon".
+# Derivational endings ("-lı", "-sız", "-lık") change the meaning and stay.
+_INFLECTION = re.compile(
+    r"(?:l[ae]r)?(?:[iu]?m[iu]z|[iu]?n[iu]z|[iu]?m|[iu]?n|s?[iu]|l[ae]r[iu])?"
+    r"(?:y?[iuae]|n[iuae]|n?[dt][ae]n?|n?[iu]n|y?l[ae])?")
+MIN_STEM = 4
+MIN_PREFIX = 3
+_SOFTENED = frozenset("gbd")  # k, p, t before a vowel
+# Ratings are averaged with this many imagined ratings of PRIOR_MEAN, so 4.9 from 7 people
+# does not outrank 4.7 from 3,000.
+PRIOR_MEAN = 4.0
+PRIOR_COUNT = 50
+# What mentioning all of the hints (a need's words, "hediye") is worth beside the rating,
+# which counts 0 to 1.
+HINT_WEIGHT = 0.5
+MAX_TERMS = 8
+# "Affordable" is the cheapest part of what fits: this share of it by price.
+AFFORDABLE_SHARE = 0.4
+
+
+@dataclass(frozen=True)
+class ProductView:
+    product_id: int
+    name: str
+    brand: str
+    category_slug: str
+    category_name: str
+    price: Decimal
+    rating: float
+    rating_count: int
+    description: str
+
+
+@dataclass(frozen=True)
+class ProductResults:
+    request: ProductRequest
+    products: Tuple[ProductView, ...]
+    more: bool  # more products fit beyond this page
+
+
+def stem(word: str) -> str:
+    """The shortest start of ``word`` (at least MIN_STEM letters) that only inflections follow."""
+    if not word.isalpha() or len(word) <= MIN_STEM:
+        return word
+    for end in range(MIN_STEM, len(word)):
+        if _INFLECTION.fullmatch(word[end:]):
+            found = word[:end]
+            if word[end:][:1] in "aeiou" and found[-1] in _SOFTENED and end > MIN_STEM:
+                # "kulaklığı" may be "kulaklık" softened: the start both forms share.
+                found = found[:-1]
+            return found
+    return word
+
+
+def query_terms(request_words: Iterable[str]) -> List[str]:
+    """Search terms (folded letters and digits only) for the request's words, each a stem."""
+    terms: List[str] = []
+    for word in request_words:
+        for part in re.findall(r"[a-z0-9]+", " ".join(words(word))):
+            term = stem(part)
+            if term not in terms:
+                terms.append(term)
+    return terms
+
+
+# --- the index ------------------------------------------------------------------------------
+
+def _attribute_words() -> Dict[Tuple[str, str], str]:
+    """The first phrase of each attribute value ("connection", "wireless") -> "kablosuz"."""
+    found = {}
+    for name, values in product_words()["attributes"].items():
+        for value, spec in values.items():
+            if spec["phrases"]:
+                found[(name, value)] = str(spec["phrases"][0])
+    return found
+
+
+def document(product: Product, attribute_words: Dict[Tuple[str, str], str]) -> Dict[str, Any]:
+    """The index row of one product."""
+    # The product's own words only: a category's name would make every product in it
+    # mention "kılıf" or "yastık", and kinds of product could not be told apart.
+    parts = [product.name, product.brand, product.tags.replace(",", " "),
+             " ".join(attribute_words.get((a.name, a.value), "") for a in product.attributes),
+             product.description]
+    return {"product_id": product.id, "category": category_token(product.category_slug),
+            "body": " ".join(words(" ".join(parts)))}
+
+
+def category_token(slug: str) -> str:
+    """A category as one word of the index (the tokenizer splits on "_")."""
+    return slug.replace("_", "")
+
+
+def index_products(session: Session, product_ids: Iterable[int] | None = None) -> int:
+    """(Re)write the search documents of the products (all when ``product_ids`` is None).
+
+    Whoever changes products calls this in the same unit of work, as the seed does.
+    """
+    attribute_words = _attribute_words()
+    query = select(Product).options(selectinload(Product.attributes))
+    if product_ids is not None:
+        ids = list(product_ids)
+        query = query.where(Product.id.in_(ids))
+        session.execute(delete(ProductDocument).where(ProductDocument.product_id.in_(ids)))
+    else:
+        session.execute(delete(ProductDocument))
+    count = 0
+    for batch in _batches(session.execute(query).scalars(), 1000):
+        session.execute(ProductDocument.__table__.insert(),
+                        [document(p, attribute_words) for p in batch])
+        count += len(batch)
+    return count
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[List[Any]]:
+    batch: List[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- the question -------------------------------------------------------------------------
+# The query is written out in SQL with bound parameters: it is the hot path of every product
+# question, and building it as an expression tree cost more than running it.
+
+class _Params:
+    """Bound parameters with generated names, so IN lists of any length stay parameters."""
+
+    def __init__(self) -> None:
+        self.values: Dict[str, Any] = {}
+        self.binds: List[Any] = []
+
+    def add(self, value: Any, money: bool = False) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        if money:
+            self.binds.append(bindparam(name, type_=MONEY))
+        return f":{name}"
+
+    def many(self, values: Iterable[Any]) -> str:
+        return ", ".join(self.add(v) for v in values)
+
+
+def _conditions(request: ProductRequest, params: _Params) -> List[str]:
+    where = ["p.stock > 0"]
+    if request.categories:
+        where.append(f"p.category_slug IN ({params.many(request.categories)})")
+    if request.budget.low is not None:
+        where.append(f"p.price >= {params.add(request.budget.low, money=True)}")
+    if request.budget.high is not None:
+        where.append(f"p.price <= {params.add(request.budget.high, money=True)}")
+    if request.exclude:
+        where.append(f"p.id NOT IN ({params.many(request.exclude)})")
+    for rule in request.attributes:
+        name = params.add(rule.name)
+        has = ("EXISTS (SELECT 1 FROM product_attributes a WHERE a.product_id = p.id "
+               f"AND a.name = {name} AND a.value IN ({params.many(sorted(rule.values))}))")
+        if rule.required:
+            where.append(has)
+        else:
+            where.append(f"({has} OR NOT EXISTS (SELECT 1 FROM product_attributes a "
+                         f"WHERE a.product_id = p.id AND a.name = {name}))")
+    return where
+
+
+def _statement(sql: str, params: _Params) -> Any:
+    return text(sql).bindparams(*params.binds)
+
+
+def _price_cut(session: Session, request: ProductRequest, where: List[str],
+               params: _Params) -> None:
+    """Affordable: the cheaper part of what fits; premium: the dearer half."""
+    if request.price_level not in (PriceLevel.AFFORDABLE, PriceLevel.PREMIUM):
+        return
+    condition = " AND ".join(where)
+    count = session.execute(_statement(f"SELECT COUNT(*) FROM products p WHERE {condition}",
+                                       params), params.values).scalar_one()
+    if not count:
+        return
+    affordable = request.price_level == PriceLevel.AFFORDABLE
+    share = AFFORDABLE_SHARE if affordable else 0.5
+    # The price as stored (kuruş), compared as stored.
+    cut = session.execute(
+        _statement(f"SELECT p.price FROM products p WHERE {condition} ORDER BY p.price "
+                   f"LIMIT 1 OFFSET {round((count - 1) * share)}", params),
+        params.values).scalar_one()
+    where.append(f"p.price {'<=' if affordable else '>='} {params.add(cut)}")
+
+
+def _term(word: str, postgres: bool) -> str:
+    """A query term: a prefix for words ("mutfak" finds "mutfakta"), the exact word for
+    numbers and very short words ("16" is not "165", "ev" is not "everyday")."""
+    exact = not word.isalpha() or len(word) < MIN_PREFIX
+    if postgres:
+        return word if exact else f"{word}:*"
+    return f'"{word}"' if exact else f'"{word}"*'
+
+
+def _boolean(session: Session, groups: Sequence[Sequence[Sequence[str]]]) -> str:
+    """A full-text query: every group holds; a group is alternatives of terms that all hold.
+    [[["esofman", "alti"]], [["16"]]] = (esofman AND alti) AND 16."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    both, either = (" & ", " | ") if postgres else (" AND ", " OR ")
+
+    def term(word: str) -> str:
+        return _term(word, postgres)
+
+    return both.join("(" + either.join("(" + both.join(term(w) for w in alternative) + ")"
+                                       for alternative in group) + ")" for group in groups)
+
+
+def _matching(session: Session, request: ProductRequest, query: str, params: _Params) -> str:
+    """SQL of the ids of the products matching a full-text ``query`` (see :func:`_boolean`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return ("SELECT product_id FROM product_documents WHERE search_vector @@ "
+                f"to_tsquery('simple', {params.add(query)})")
+    if request.categories:
+        tokens = " OR ".join(category_token(slug) for slug in request.categories)
+        query = f"category : ({tokens}) AND ({query})"
+    return f"SELECT rowid FROM product_fts WHERE product_fts MATCH {params.add(query)}"
+
+
+def _mentions(session: Session, request: ProductRequest,
+              groups: Sequence[Sequence[Sequence[str]]], params: _Params) -> str:
+    """An SQL condition: the product matches the groups (see :func:`_boolean`)."""
+    return f"p.id IN ({_matching(session, request, _boolean(session, groups), params)})"
+
+
+def _fits(session: Session, request: ProductRequest,
+          groups: Sequence[Sequence[Sequence[str]]]) -> bool:
+    """Whether some product meeting the request's filters matches the groups."""
+    params = _Params()
+    where = _conditions(request, params) + [_mentions(session, request, groups, params)]
+    sql = f"SELECT 1 FROM products p WHERE {' AND '.join(where)} LIMIT 1"
+    return session.execute(_statement(sql, params), params.values).first() is not None
+
+
+def _narrowing(session: Session, request: ProductRequest
+               ) -> Tuple[List[List[List[str]]], List[str]]:
+    """What products must mention, and the shopper's words some product mentions.
+
+    Products mention one of the asked kinds (all its words), and the shopper's own words
+    ("16", "samsung") that some product of the asked kind mentions: all of them if one
+    product does, else any. Decided without the budget, so a budget nothing meets is
+    answered honestly, never loosened. Without a category the words are all there is."""
+    loose = request.without_budget()
+    groups: List[List[List[str]]] = []
+    kinds = [query_terms([key]) for key in request.types]
+    if kinds and _fits(session, loose, [kinds]):
+        groups.append(kinds)
+    terms = query_terms(request.words)
+    if not request.categories:
+        return groups + [[[term]] for term in terms], terms
+    live = [term for term in terms if _fits(session, loose, groups + [[[term]]])]
+    if len(live) > 1 and not _fits(session, loose, groups + [[[term]] for term in live]):
+        return groups + [[[term] for term in live]], live
+    return groups + [[[term]] for term in live], live
+
+
+def _coverage(session: Session, request: ProductRequest, terms: Sequence[str],
+              params: _Params) -> Tuple[List[str], List[str]]:
+    """Joins and, per term, an SQL expression that is 1 when the product mentions it."""
+    if not terms:
+        return [], []
+    if session.get_bind().dialect.name == "postgresql":
+        return (["LEFT JOIN product_documents d ON d.product_id = p.id"],
+                [f"CASE WHEN d.search_vector @@ to_tsquery('simple', "
+                 f"{params.add(_term(term, True))}) THEN 1 ELSE 0 END" for term in terms])
+    category = ""
+    if request.categories:
+        tokens = " OR ".join(category_token(slug) for slug in request.categories)
+        category = f"category : ({tokens}) AND "
+    joins, found = [], []
+    for number, term in enumerate(terms):
+        match = params.add(category + _term(term, False))
+        joins.append(f"LEFT JOIN (SELECT rowid AS product_id FROM product_fts "
+                     f"WHERE product_fts MATCH {match}) t{number} ON t{number}.product_id = p.id")
+        found.append(f"CASE WHEN t{number}.product_id IS NULL THEN 0 ELSE 1 END")
+    return joins, found
+
+
+def _search_sql(session: Session, request: ProductRequest, params: _Params,
+                narrowing: List[List[List[str]]], live: Sequence[str]) -> str:
+    where = _conditions(request, params)
+    if narrowing:
+        where.append(_mentions(session, request, narrowing, params))
+    _price_cut(session, request, where, params)
+    # Relevance: the share of the shopper's words (and kinds, wishes) a product mentions; it
+    # orders first. Then the share of hints, which only adds to the rating.
+    words = list(dict.fromkeys(
+        list(live) + query_terms(request.wishes + request.types)))[:MAX_TERMS]
+    hints = [h for h in query_terms(request.hints) if h not in words][:MAX_TERMS]
+    joins, found = _coverage(session, request, words + hints, params)
+    relevance = f"({' + '.join(found[:len(words)])}) * 1.0 / {len(words)}" if words else "0"
+    boost = (f"({' + '.join(found[len(words):])}) * {HINT_WEIGHT / len(hints)}"
+             if hints else "0")
+    quality = (f"((p.rating * p.rating_count + {PRIOR_MEAN * PRIOR_COUNT}) / "
+               f"(p.rating_count + {PRIOR_COUNT}.0) - 3.0) / 2.0")
+    # Several categories (a need's, a person's, a department's): one of each in turn.
+    turn = ("ROW_NUMBER() OVER (PARTITION BY category, relevance "
+            "ORDER BY score DESC, id)" if len(request.categories) > 1 else "1")
+    order = ("price, id" if request.price_level == PriceLevel.CHEAPEST
+             else "relevance DESC, turn, score DESC, id")
+    return f"""
+        WITH scored AS (
+            SELECT p.id, p.category_slug AS category, p.price, {relevance} AS relevance,
+                   {boost} + {quality} AS score
+            FROM products p {" ".join(joins)}
+            WHERE {" AND ".join(where)}),
+        ranked AS (SELECT id, price, relevance, score, {turn} AS turn FROM scored)
+        SELECT id FROM ranked ORDER BY {order}
+        LIMIT {request.limit + 1} OFFSET {request.offset}"""
+
+
+def search_products(session: Session, request: ProductRequest) -> ProductResults:
+    """The products that meet every constraint of ``request``, best first, one page."""
+    if request.vague:
+        return ProductResults(request, (), more=False)
+    params = _Params()
+    sql = _search_sql(session, request, params, *_narrowing(session, request))
+    ids = list(session.execute(_statement(sql, params), params.values).scalars())
+    views = product_views(session, ids[:request.limit])
+    return ProductResults(request, tuple(views), more=len(ids) > request.limit)
+
+
+def cheapest_fit(session: Session, request: ProductRequest) -> ProductView | None:
+    """The cheapest product meeting every constraint but the budget (for an honest "none")."""
+    loose = replace(request.without_budget(), limit=1, hints=())
+    if loose.vague:
+        return None
+    params = _Params()
+    where = _conditions(loose, params)
+    narrowing, _ = _narrowing(session, loose)
+    if narrowing:
+        where.append(_mentions(session, loose, narrowing, params))
+    found = session.execute(_statement(
+        f"SELECT p.id FROM products p WHERE {' AND '.join(where)} ORDER BY p.price, p.id "
+        "LIMIT 1", params), params.values).scalar()
+    return product_views(session, [found])[0] if found is not None else None
+
+
+_VIEWS = text(
+    "SELECT p.id, p.name, p.brand, p.category_slug, c.name AS category_name, p.price, "
+    "p.rating, p.rating_count, p.description FROM products p "
+    "JOIN categories c ON c.slug = p.category_slug WHERE p.id IN :ids"
+).bindparams(bindparam("ids", expanding=True)).columns(price=MONEY)
+
+
+def product_views(session: Session, ids: Sequence[int]) -> List[ProductView]:
+    """Views of the products, in the order of ``ids``."""
+    if not ids:
+        return []
+    by_id = {row.id: ProductView(*row) for row in session.execute(_VIEWS, {"ids": list(ids)})}
+    return [by_id[i] for i in ids if i in by_id]
