@@ -36,6 +36,9 @@ from bot.store.search import (
 RECENT_PURCHASES = 3
 MODEL = "model"  # the attribute naming a device ("galaxy_a55")
 COMPATIBLE = "compatible"  # the attribute naming the devices an accessory fits
+AUDIENCE = "audience"
+ADULTS = ("women", "men")
+UNISEX = "unisex"
 
 
 def catalogue(session: Session) -> Catalogue:
@@ -125,13 +128,19 @@ def personal_suggestions(session: Session, customer_id: int, limit: int = 5,
     wanted: List[str] = []
     for slug in recent:
         wanted += [c for c in complements.get(slug, []) if c not in wanted]
+    recent_ids = [pid for pid, _ in recent.values()]
     models = set(session.execute(select(ProductAttribute.value).where(
-        ProductAttribute.name == MODEL,
-        ProductAttribute.product_id.in_([pid for pid, _ in recent.values()]))).scalars())
+        ProductAttribute.name == MODEL, ProductAttribute.product_id.in_(recent_ids))).scalars())
+    # A case for another phone is no use: accessories must fit a device they bought.
+    rules = [AttributeFilter(COMPATIBLE, frozenset(models))]
+    worn = set(session.execute(select(ProductAttribute.value).where(
+        ProductAttribute.name == AUDIENCE, ProductAttribute.product_id.in_(recent_ids),
+        ProductAttribute.value.in_(ADULTS))).scalars())
+    if len(worn) == 1:  # she bought women's shoes: women's (or anyone's) sportswear to go
+        rules.append(AttributeFilter(AUDIENCE, frozenset(worn | {UNISEX})))
     request = ProductRequest(
         categories=tuple(wanted),
-        # A case for another phone is no use: accessories must fit a device they bought.
-        attributes=(AttributeFilter(COMPATIBLE, frozenset(models)),),
+        attributes=tuple(rules),
         exclude=tuple(sorted({pid for pid, _, _ in bought})),
         limit=limit, offset=offset)
     results = search_products(session, request)
