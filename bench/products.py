@@ -23,14 +23,16 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import yaml
-from sqlalchemy import create_engine, func, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, inspect, select
 
+from bench.report import write_between_markers
 from bench.stats import Summary
+from bench.store import analyze, kept_postgres, kept_sqlite
 from bot.settings import PROJECT_ROOT, get_settings
 from bot.store.db import Database
 from bot.store.models import Base, Product, ProductAttribute, ProductDocument
 from bot.store.products import read_request, suggest
+from bot.store.search import quality
 from bot.store.seed import seed
 
 DOC = PROJECT_ROOT / "docs" / "performance.md"
@@ -65,11 +67,12 @@ def _rows(templates: List[Dict[str, Any]], count: int, rng: random.Random
         series = f"Seri {index // len(templates) + 2}"  # the demo product is series 1
         price = (template["price"] * Decimal(str(rng.uniform(0.65, 1.35)))).quantize(
             Decimal("0.01"))
+        rating, count = round(rng.uniform(3.3, 5.0), 1), rng.randint(0, 6000)
         batch["products"].append({
             "id": number, "sku": f"BN-{number}", "name": f"{template['name']} {series}",
             "category_slug": template["category_slug"], "brand": template["brand"],
             "price": price, "stock": 0 if rng.random() < 0.1 else rng.randint(1, 200),
-            "rating": round(rng.uniform(3.3, 5.0), 1), "rating_count": rng.randint(0, 6000),
+            "rating": rating, "rating_count": count, "quality": quality(rating, count),
             "tags": template["tags"], "description": template["description"]})
         batch["attributes"] += [{"product_id": number, "name": name, "value": value}
                                 for name, value in template["attributes"]]
@@ -106,43 +109,18 @@ def _build(database: Database, total: int) -> None:
     tz = get_settings().timezone
     seed(database, datetime.now(tz).date(), tz)
     _fill(database, total)
-    if database.engine.dialect.name == "postgresql":
-        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            c.execute(text("ANALYZE"))
-    else:
-        with database.engine.begin() as connection:
-            connection.execute(text("ANALYZE"))
+    analyze(database)
 
 
 def sqlite_catalogue(folder: Path, total: int) -> Database:
-    path = folder / f"products-{total}.db"
-    if not path.exists():
-        partial = path.with_suffix(".building")
-        for leftover in folder.glob(f"{partial.name}*"):
-            leftover.unlink()
-        print(f"Building a SQLite store with {total:,} products (kept in {path})...", flush=True)
-        database = Database(f"sqlite:///{partial}")
-        _build(database, total)
-        database.dispose()
-        partial.rename(path)
-    return Database(f"sqlite:///{path}")
+    return kept_sqlite(folder / f"products-{total}.db", f"{total:,} products",
+                       lambda database: _build(database, total))
 
 
 def postgres_catalogue(url: str, total: int) -> Database:
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                  {"n": parsed.database}).first():
-            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-    database = Database(url)
-    if _generated(database) != total:
-        print(f"Building PostgreSQL store {parsed.database} with {total:,} products...",
-              flush=True)
-        database.drop_schema()
-        _build(database, total)
-    return database
+    return kept_postgres(url, f"{total:,} products",
+                         lambda database: _generated(database) == total,
+                         lambda database: _build(database, total))
 
 
 def suggestion_times(database: Database, rounds: int) -> List[float]:
@@ -177,15 +155,6 @@ def markdown(results: Dict[str, Any]) -> str:
         *rows, ""])
 
 
-def write_section(document: Path, content: str) -> None:
-    body = document.read_text(encoding="utf-8")
-    if BEGIN not in body or END not in body:
-        raise SystemExit(f"{document} lacks the markers {BEGIN!r} ... {END!r}")
-    head, rest = body.split(BEGIN, 1)
-    _old, tail = rest.split(END, 1)
-    document.write_text(f"{head}{BEGIN}\n\n{content}\n{END}{tail}", encoding="utf-8")
-
-
 def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.products", description=__doc__)
     parser.add_argument("--products", type=int, default=100_000)
@@ -215,7 +184,7 @@ def main(argv: List[str] | None = None) -> int:
         print(f"products {backend:<10} p50 {summary['p50_ms']:.2f} ms  "
               f"p95 {summary['p95_ms']:.2f} ms", flush=True)
     (folder / "results-products.json").write_text(json.dumps(results, indent=2), "utf-8")
-    write_section(args.doc, markdown(results))
+    write_between_markers(args.doc, markdown(results), BEGIN, END)
     return 0
 
 

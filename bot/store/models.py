@@ -126,12 +126,15 @@ class Product(Base):
     rating_count = Column(Integer, nullable=False)
     tags = Column(Text, nullable=False, default="")
     description = Column(Text, nullable=False, default="")
+    # The rating weighted by how many rated (bot/store/search.py `quality`), kept with it.
+    quality = Column(Float, nullable=False, default=0.0)
 
     category = relationship("Category")
     attributes = relationship("ProductAttribute", order_by="ProductAttribute.name",
                               cascade="all, delete-orphan")
 
-    __table_args__ = (Index("ix_products_category_price", "category_slug", "price"),)
+    __table_args__ = (Index("ix_products_category_price", "category_slug", "price"),
+                      Index("ix_products_category_quality", "category_slug", "quality"))
 
 
 class ProductAttribute(Base):

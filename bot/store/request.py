@@ -437,10 +437,7 @@ class RequestReader:
             categories = tuple(c for c in categories if c in derived) or categories
         if gift and (categories or derived):
             hints += words(str(product_words()["gift"][0]))  # gift ideas first
-        if categories or derived:
-            hints += [w for name, values in asked.items() for value in values
-                      for w in words(str((self._attributes[name][value]["phrases"] or [""])[0]))]
-        else:
+        if not (categories or derived):
             specific += attribute_words  # "bebek arabası": words are all there is
         return ProductRequest(
             categories=categories or derived,

@@ -40,6 +40,8 @@ PRIOR_COUNT = 50
 # which counts 0 to 1.
 HINT_WEIGHT = 0.5
 MAX_TERMS = 8
+# The fewest candidates taken from each category's index: room for hints to reorder them.
+MIN_DEPTH = 12
 # "Affordable" is the cheapest part of what fits: this share of it by price.
 AFFORDABLE_SHARE = 0.4
 
@@ -101,6 +103,13 @@ def _attribute_words() -> Dict[Tuple[str, str], str]:
     return found
 
 
+def quality(rating: float, rating_count: int) -> float:
+    """The rating averaged with PRIOR_COUNT imagined ratings of PRIOR_MEAN, on 0..1 for
+    ratings from 3 to 5: what orders products after relevance."""
+    return ((rating * rating_count + PRIOR_MEAN * PRIOR_COUNT) / (rating_count + PRIOR_COUNT)
+            - 3.0) / 2.0
+
+
 def document(product: Product, attribute_words: Dict[Tuple[str, str], str]) -> Dict[str, Any]:
     """The index row of one product."""
     # The product's own words only: a category's name would make every product in it
@@ -118,7 +127,8 @@ def category_token(slug: str) -> str:
 
 
 def index_products(session: Session, product_ids: Iterable[int] | None = None) -> int:
-    """(Re)write the search documents of the products (all when ``product_ids`` is None).
+    """(Re)write the search documents and quality scores of the products (all when
+    ``product_ids`` is None).
 
     Whoever changes products calls this in the same unit of work, as the seed does.
     """
@@ -134,7 +144,10 @@ def index_products(session: Session, product_ids: Iterable[int] | None = None) -
     for batch in _batches(session.execute(query).scalars(), 1000):
         session.execute(ProductDocument.__table__.insert(),
                         [document(p, attribute_words) for p in batch])
+        for product in batch:
+            product.quality = quality(product.rating, product.rating_count)
         count += len(batch)
+    session.flush()
     return count
 
 
@@ -151,14 +164,25 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[List[Any]]:
 
 # --- the question -------------------------------------------------------------------------
 # The query is written out in SQL with bound parameters: it is the hot path of every product
-# question, and building it as an expression tree cost more than running it.
+# question, and building it as an expression tree cost more than running it. Each set of
+# products matching some words is found once per query (a materialized CTE), and the
+# candidates come from walks of each category's index that stop early, so the time does not
+# grow with the catalogue.
 
-class _Params:
-    """Bound parameters with generated names, so IN lists of any length stay parameters."""
+Groups = Sequence[Sequence[Sequence[str]]]
 
-    def __init__(self) -> None:
+
+class _Query:
+    """Bound parameters with generated names and the full-text sets a statement uses."""
+
+    def __init__(self, session: Session, request: ProductRequest) -> None:
+        self.session = session
+        self.request = request
+        self.postgres = session.get_bind().dialect.name == "postgresql"
         self.values: Dict[str, Any] = {}
         self.binds: List[Any] = []
+        self.sets: List[str] = []
+        self._named: Dict[str, str] = {}
 
     def add(self, value: Any, money: bool = False) -> str:
         name = f"p{len(self.values)}"
@@ -170,103 +194,91 @@ class _Params:
     def many(self, values: Iterable[Any]) -> str:
         return ", ".join(self.add(v) for v in values)
 
+    def term(self, word: str) -> str:
+        """A prefix for words ("mutfak" finds "mutfakta"), the exact word for numbers and
+        very short words ("16" is not "165", "ev" is not "everyday")."""
+        exact = not word.isalpha() or len(word) < MIN_PREFIX
+        if self.postgres:
+            return word if exact else f"{word}:*"
+        return f'"{word}"' if exact else f'"{word}"*'
 
-def _conditions(request: ProductRequest, params: _Params) -> List[str]:
-    where = ["p.stock > 0"]
-    if request.categories:
-        where.append(f"p.category_slug IN ({params.many(request.categories)})")
-    if request.budget.low is not None:
-        where.append(f"p.price >= {params.add(request.budget.low, money=True)}")
-    if request.budget.high is not None:
-        where.append(f"p.price <= {params.add(request.budget.high, money=True)}")
-    if request.exclude:
-        where.append(f"p.id NOT IN ({params.many(request.exclude)})")
-    for rule in request.attributes:
-        name = params.add(rule.name)
-        has = ("EXISTS (SELECT 1 FROM product_attributes a WHERE a.product_id = p.id "
-               f"AND a.name = {name} AND a.value IN ({params.many(sorted(rule.values))}))")
-        if rule.required:
-            where.append(has)
+    def mentions(self, groups: Groups) -> str:
+        """A condition: the product matches every group; a group is alternatives of terms
+        that all hold ([[["esofman", "alti"]], [["16"]]] = esofman AND alti AND 16)."""
+        both, either = (" & ", " | ") if self.postgres else (" AND ", " OR ")
+        query = both.join("(" + either.join("(" + both.join(self.term(w) for w in option)
+                                            + ")" for option in group) + ")"
+                          for group in groups)
+        if self.postgres:
+            found = ("SELECT product_id FROM product_documents WHERE search_vector @@ "
+                     f"to_tsquery('simple', {self.add(query)})")
         else:
-            where.append(f"({has} OR NOT EXISTS (SELECT 1 FROM product_attributes a "
-                         f"WHERE a.product_id = p.id AND a.name = {name}))")
-    return where
+            if self.request.categories:
+                tokens = " OR ".join(category_token(s) for s in self.request.categories)
+                query = f"category : ({tokens}) AND ({query})"
+            found = ("SELECT rowid AS product_id FROM product_fts "
+                     f"WHERE product_fts MATCH {self.add(query)}")
+        name = self._named.get(query)
+        if name is None:
+            name = self._named[query] = f"m{len(self.sets)}"
+            self.sets.append(f"{name} AS MATERIALIZED ({found})")
+        # Within categories "+p.id": a membership test, so SQLite walks each category's
+        # index rather than fetching every matching product first.
+        test = "+p.id" if self.request.categories else "p.id"
+        return f"{test} IN (SELECT product_id FROM {name})"
+
+    def covers(self, term: str) -> str:
+        """1 when the product's document (``d``) has a word starting with ``term`` (the word
+        itself for numbers and short words), as the index would match it: asked of the few
+        candidates only, where reading their text is cheaper than asking the index."""
+        exact = not term.isalpha() or len(term) < MIN_PREFIX
+        pattern = self.add(f"% {term} %" if exact else f"% {term}%")
+        return f"CASE WHEN ' ' || d.body || ' ' LIKE {pattern} THEN 1 ELSE 0 END"
+
+    def conditions(self, scoped: bool = True) -> List[str]:
+        """What every suggestion meets: in stock, the categories (unless ``scoped`` is
+        False: the caller names one), the budget, every attribute, nothing excluded."""
+        request = self.request
+        where = ["p.stock > 0"]
+        if request.categories and scoped:
+            where.append(f"p.category_slug IN ({self.many(request.categories)})")
+        # Unscoped, the caller walks a category's index by rating: the price is then a test
+        # ("+"), not a range SQLite would scan and sort instead.
+        price = "p.price" if scoped or request.price_level == PriceLevel.CHEAPEST else "+p.price"
+        if request.budget.low is not None:
+            where.append(f"{price} >= {self.add(request.budget.low, money=True)}")
+        if request.budget.high is not None:
+            where.append(f"{price} <= {self.add(request.budget.high, money=True)}")
+        if request.exclude:
+            where.append(f"p.id NOT IN ({self.many(request.exclude)})")
+        for rule in request.attributes:
+            name = self.add(rule.name)
+            has = ("EXISTS (SELECT 1 FROM product_attributes a WHERE a.product_id = p.id "
+                   f"AND a.name = {name} AND a.value IN ({self.many(sorted(rule.values))}))")
+            if rule.required:
+                where.append(has)
+            else:
+                where.append(f"({has} OR NOT EXISTS (SELECT 1 FROM product_attributes a "
+                             f"WHERE a.product_id = p.id AND a.name = {name}))")
+        return where
+
+    def run(self, select_sql: str, steps: Sequence[str] = ()) -> Any:
+        """Execute ``select_sql`` after the full-text sets and the named ``steps``."""
+        parts = [*self.sets, *steps]
+        sql = f"WITH {', '.join(parts)} {select_sql}" if parts else select_sql
+        return self.session.execute(text(sql).bindparams(*self.binds), self.values)
 
 
-def _statement(sql: str, params: _Params) -> Any:
-    return text(sql).bindparams(*params.binds)
-
-
-def _price_cut(session: Session, request: ProductRequest, where: List[str],
-               params: _Params) -> None:
-    """Affordable: the cheaper part of what fits; premium: the dearer half."""
-    if request.price_level not in (PriceLevel.AFFORDABLE, PriceLevel.PREMIUM):
-        return
-    condition = " AND ".join(where)
-    count = session.execute(_statement(f"SELECT COUNT(*) FROM products p WHERE {condition}",
-                                       params), params.values).scalar_one()
-    if not count:
-        return
-    affordable = request.price_level == PriceLevel.AFFORDABLE
-    share = AFFORDABLE_SHARE if affordable else 0.5
-    # The price as stored (kuruş), compared as stored.
-    cut = session.execute(
-        _statement(f"SELECT p.price FROM products p WHERE {condition} ORDER BY p.price "
-                   f"LIMIT 1 OFFSET {round((count - 1) * share)}", params),
-        params.values).scalar_one()
-    where.append(f"p.price {'<=' if affordable else '>='} {params.add(cut)}")
-
-
-def _term(word: str, postgres: bool) -> str:
-    """A query term: a prefix for words ("mutfak" finds "mutfakta"), the exact word for
-    numbers and very short words ("16" is not "165", "ev" is not "everyday")."""
-    exact = not word.isalpha() or len(word) < MIN_PREFIX
-    if postgres:
-        return word if exact else f"{word}:*"
-    return f'"{word}"' if exact else f'"{word}"*'
-
-
-def _boolean(session: Session, groups: Sequence[Sequence[Sequence[str]]]) -> str:
-    """A full-text query: every group holds; a group is alternatives of terms that all hold.
-    [[["esofman", "alti"]], [["16"]]] = (esofman AND alti) AND 16."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    both, either = (" & ", " | ") if postgres else (" AND ", " OR ")
-
-    def term(word: str) -> str:
-        return _term(word, postgres)
-
-    return both.join("(" + either.join("(" + both.join(term(w) for w in alternative) + ")"
-                                       for alternative in group) + ")" for group in groups)
-
-
-def _matching(session: Session, request: ProductRequest, query: str, params: _Params) -> str:
-    """SQL of the ids of the products matching a full-text ``query`` (see :func:`_boolean`)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return ("SELECT product_id FROM product_documents WHERE search_vector @@ "
-                f"to_tsquery('simple', {params.add(query)})")
-    if request.categories:
-        tokens = " OR ".join(category_token(slug) for slug in request.categories)
-        query = f"category : ({tokens}) AND ({query})"
-    return f"SELECT rowid FROM product_fts WHERE product_fts MATCH {params.add(query)}"
-
-
-def _mentions(session: Session, request: ProductRequest,
-              groups: Sequence[Sequence[Sequence[str]]], params: _Params) -> str:
-    """An SQL condition: the product matches the groups (see :func:`_boolean`)."""
-    return f"p.id IN ({_matching(session, request, _boolean(session, groups), params)})"
-
-
-def _fits(session: Session, request: ProductRequest,
-          groups: Sequence[Sequence[Sequence[str]]]) -> bool:
+def _fits(session: Session, request: ProductRequest, groups: Groups) -> bool:
     """Whether some product meeting the request's filters matches the groups."""
-    params = _Params()
-    where = _conditions(request, params) + [_mentions(session, request, groups, params)]
-    sql = f"SELECT 1 FROM products p WHERE {' AND '.join(where)} LIMIT 1"
-    return session.execute(_statement(sql, params), params.values).first() is not None
+    query = _Query(session, request)
+    where = query.conditions() + [query.mentions(groups)]
+    return query.run(f"SELECT 1 FROM products p WHERE {' AND '.join(where)} LIMIT 1"
+                     ).first() is not None
 
 
-def _narrowing(session: Session, request: ProductRequest
-               ) -> Tuple[List[List[List[str]]], List[str]]:
+def _narrowing(session: Session, request: ProductRequest) -> Tuple[List[List[List[str]]],
+                                                                   List[str]]:
     """What products must mention, and the shopper's words some product mentions.
 
     Products mention one of the asked kinds (all its words), and the shopper's own words
@@ -287,68 +299,83 @@ def _narrowing(session: Session, request: ProductRequest
     return groups + [[[term]] for term in live], live
 
 
-def _coverage(session: Session, request: ProductRequest, terms: Sequence[str],
-              params: _Params) -> Tuple[List[str], List[str]]:
-    """Joins and, per term, an SQL expression that is 1 when the product mentions it."""
-    if not terms:
-        return [], []
-    if session.get_bind().dialect.name == "postgresql":
-        return (["LEFT JOIN product_documents d ON d.product_id = p.id"],
-                [f"CASE WHEN d.search_vector @@ to_tsquery('simple', "
-                 f"{params.add(_term(term, True))}) THEN 1 ELSE 0 END" for term in terms])
-    category = ""
-    if request.categories:
-        tokens = " OR ".join(category_token(slug) for slug in request.categories)
-        category = f"category : ({tokens}) AND "
-    joins, found = [], []
-    for number, term in enumerate(terms):
-        match = params.add(category + _term(term, False))
-        joins.append(f"LEFT JOIN (SELECT rowid AS product_id FROM product_fts "
-                     f"WHERE product_fts MATCH {match}) t{number} ON t{number}.product_id = p.id")
-        found.append(f"CASE WHEN t{number}.product_id IS NULL THEN 0 ELSE 1 END")
-    return joins, found
+def _price_cut(query: _Query, where: Sequence[str]) -> str | None:
+    """Affordable: the cheaper part of what fits; premium: the dearer half."""
+    level = query.request.price_level
+    if level not in (PriceLevel.AFFORDABLE, PriceLevel.PREMIUM):
+        return None
+    condition = " AND ".join(where)
+    count = query.run(f"SELECT COUNT(*) FROM products p WHERE {condition}").scalar_one()
+    if not count:
+        return None
+    affordable = level == PriceLevel.AFFORDABLE
+    share = AFFORDABLE_SHARE if affordable else 0.5
+    # The price as stored (kuruş), compared as stored.
+    cut = query.run(f"SELECT p.price FROM products p WHERE {condition} ORDER BY p.price "
+                    f"LIMIT 1 OFFSET {round((count - 1) * share)}").scalar_one()
+    return f"p.price {'<=' if affordable else '>='} {query.add(cut)}"
 
 
-def _search_sql(session: Session, request: ProductRequest, params: _Params,
-                narrowing: List[List[List[str]]], live: Sequence[str]) -> str:
-    where = _conditions(request, params)
+def _candidates(query: _Query, where: Sequence[str], matching: str | None) -> str:
+    """SQL of the ids worth scoring: in each category, the best rated (or cheapest) products
+    that fit, and the best of those mentioning the shopper's words. Each walks the
+    category's index and stops early."""
+    request = query.request
+    depth = max(request.offset + request.limit + 1, MIN_DEPTH)
+    key = ("p.price, p.id" if request.price_level == PriceLevel.CHEAPEST
+           else "p.quality DESC, p.id")
+    picks = []
+    for slug in request.categories or (None,):
+        scope = [f"p.category_slug = {query.add(slug)}"] if slug else []
+        for extra in ([], [matching]) if matching else ([],):
+            condition = " AND ".join(scope + list(where) + extra)
+            picks.append(f"SELECT id FROM (SELECT p.id FROM products p WHERE {condition} "
+                         f"ORDER BY {key} LIMIT {depth}) c{len(picks)}")
+    return " UNION ".join(picks)
+
+
+def _search(query: _Query, narrowing: Groups, live: Sequence[str]) -> List[int]:
+    """The ids of one page (and one more, to tell whether there are more)."""
+    request = query.request
+    where = query.conditions(scoped=False)
     if narrowing:
-        where.append(_mentions(session, request, narrowing, params))
-    _price_cut(session, request, where, params)
+        where.append(query.mentions(narrowing))
+    scope = ([f"p.category_slug IN ({query.many(request.categories)})"]
+             if request.categories else [])
+    cut = _price_cut(query, scope + where)
+    if cut:
+        where.append(cut)
     # Relevance: the share of the shopper's words (and kinds, wishes) a product mentions; it
     # orders first. Then the share of hints, which only adds to the rating.
     words = list(dict.fromkeys(
         list(live) + query_terms(request.wishes + request.types)))[:MAX_TERMS]
     hints = [h for h in query_terms(request.hints) if h not in words][:MAX_TERMS]
-    joins, found = _coverage(session, request, words + hints, params)
+    matching = query.mentions([[[term] for term in words]]) if words else None
+    steps = [f"candidates AS MATERIALIZED ({_candidates(query, where, matching)})"]
+    found = [query.covers(term) for term in words + hints]
     relevance = f"({' + '.join(found[:len(words)])}) * 1.0 / {len(words)}" if words else "0"
     boost = (f"({' + '.join(found[len(words):])}) * {HINT_WEIGHT / len(hints)}"
              if hints else "0")
-    quality = (f"((p.rating * p.rating_count + {PRIOR_MEAN * PRIOR_COUNT}) / "
-               f"(p.rating_count + {PRIOR_COUNT}.0) - 3.0) / 2.0")
     # Several categories (a need's, a person's, a department's): one of each in turn.
     turn = ("ROW_NUMBER() OVER (PARTITION BY category, relevance "
             "ORDER BY score DESC, id)" if len(request.categories) > 1 else "1")
     order = ("price, id" if request.price_level == PriceLevel.CHEAPEST
              else "relevance DESC, turn, score DESC, id")
-    return f"""
-        WITH scored AS (
+    steps += [f"""scored AS (
             SELECT p.id, p.category_slug AS category, p.price, {relevance} AS relevance,
-                   {boost} + {quality} AS score
-            FROM products p {" ".join(joins)}
-            WHERE {" AND ".join(where)}),
-        ranked AS (SELECT id, price, relevance, score, {turn} AS turn FROM scored)
-        SELECT id FROM ranked ORDER BY {order}
-        LIMIT {request.limit + 1} OFFSET {request.offset}"""
+                   {boost} + p.quality AS score
+            FROM products p JOIN product_documents d ON d.product_id = p.id
+            WHERE p.id IN (SELECT id FROM candidates))""",
+              f"ranked AS (SELECT id, price, relevance, score, {turn} AS turn FROM scored)"]
+    return list(query.run(f"SELECT id FROM ranked ORDER BY {order} "
+                          f"LIMIT {request.limit + 1} OFFSET {request.offset}", steps).scalars())
 
 
 def search_products(session: Session, request: ProductRequest) -> ProductResults:
     """The products that meet every constraint of ``request``, best first, one page."""
     if request.vague:
         return ProductResults(request, (), more=False)
-    params = _Params()
-    sql = _search_sql(session, request, params, *_narrowing(session, request))
-    ids = list(session.execute(_statement(sql, params), params.values).scalars())
+    ids = _search(_Query(session, request), *_narrowing(session, request))
     views = product_views(session, ids[:request.limit])
     return ProductResults(request, tuple(views), more=len(ids) > request.limit)
 
@@ -358,14 +385,13 @@ def cheapest_fit(session: Session, request: ProductRequest) -> ProductView | Non
     loose = replace(request.without_budget(), limit=1, hints=())
     if loose.vague:
         return None
-    params = _Params()
-    where = _conditions(loose, params)
+    query = _Query(session, loose)
+    where = query.conditions()
     narrowing, _ = _narrowing(session, loose)
     if narrowing:
-        where.append(_mentions(session, loose, narrowing, params))
-    found = session.execute(_statement(
-        f"SELECT p.id FROM products p WHERE {' AND '.join(where)} ORDER BY p.price, p.id "
-        "LIMIT 1", params), params.values).scalar()
+        where.append(query.mentions(narrowing))
+    found = query.run(f"SELECT p.id FROM products p WHERE {' AND '.join(where)} "
+                      "ORDER BY p.price, p.id LIMIT 1").scalar()
     return product_views(session, [found])[0] if found is not None else None
 
 
