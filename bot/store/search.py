@@ -42,6 +42,8 @@ HINT_WEIGHT = 0.5
 MAX_TERMS = 8
 # The fewest candidates taken from each category's index: room for hints to reorder them.
 MIN_DEPTH = 12
+# How far down a category's best products describing words are looked for.
+WISH_SCAN = 400
 # "Affordable" is the cheapest part of what fits: this share of it by price.
 AFFORDABLE_SHARE = 0.4
 
@@ -209,19 +211,17 @@ class _Query:
         query = both.join("(" + either.join("(" + both.join(self.term(w) for w in option)
                                             + ")" for option in group) + ")"
                           for group in groups)
-        if self.postgres:
-            found = ("SELECT product_id FROM product_documents WHERE search_vector @@ "
-                     f"to_tsquery('simple', {self.add(query)})")
-        else:
-            if self.request.categories:
-                tokens = " OR ".join(category_token(s) for s in self.request.categories)
-                query = f"category : ({tokens}) AND ({query})"
-            found = ("SELECT rowid AS product_id FROM product_fts "
-                     f"WHERE product_fts MATCH {self.add(query)}")
+        if self.postgres:  # planned with the index's statistics, unlike a CTE's rows
+            return ("p.id IN (SELECT product_id FROM product_documents WHERE search_vector @@ "
+                    f"to_tsquery('simple', {self.add(query)}))")
+        if self.request.categories:
+            tokens = " OR ".join(category_token(s) for s in self.request.categories)
+            query = f"category : ({tokens}) AND ({query})"
         name = self._named.get(query)
         if name is None:
             name = self._named[query] = f"m{len(self.sets)}"
-            self.sets.append(f"{name} AS MATERIALIZED ({found})")
+            self.sets.append(f"{name} AS MATERIALIZED (SELECT rowid AS product_id FROM "
+                             f"product_fts WHERE product_fts MATCH {self.add(query)})")
         # Within categories "+p.id": a membership test, so SQLite walks each category's
         # index rather than fetching every matching product first.
         test = "+p.id" if self.request.categories else "p.id"
@@ -243,8 +243,9 @@ class _Query:
         if request.categories and scoped:
             where.append(f"p.category_slug IN ({self.many(request.categories)})")
         # Unscoped, the caller walks a category's index by rating: the price is then a test
-        # ("+"), not a range SQLite would scan and sort instead.
-        price = "p.price" if scoped or request.price_level == PriceLevel.CHEAPEST else "+p.price"
+        # ("+ 0"), not a range the database would read whole and sort instead.
+        price = ("p.price" if scoped or request.price_level == PriceLevel.CHEAPEST
+                 else "p.price + 0")
         if request.budget.low is not None:
             where.append(f"{price} >= {self.add(request.budget.low, money=True)}")
         if request.budget.high is not None:
@@ -252,14 +253,14 @@ class _Query:
         if request.exclude:
             where.append(f"p.id NOT IN ({self.many(request.exclude)})")
         for rule in request.attributes:
-            name = self.add(rule.name)
-            has = ("EXISTS (SELECT 1 FROM product_attributes a WHERE a.product_id = p.id "
-                   f"AND a.name = {name} AND a.value IN ({self.many(sorted(rule.values))}))")
-            if rule.required:
-                where.append(has)
-            else:
-                where.append(f"({has} OR NOT EXISTS (SELECT 1 FROM product_attributes a "
-                             f"WHERE a.product_id = p.id AND a.name = {name}))")
+            # One look-up of the product's values per product (an aggregate, so neither
+            # database turns it into a scan of every product's attributes); "> 0" rather
+            # than "= 1" so PostgreSQL does not guess it rare and give up walking the index.
+            lacking = 0 if rule.required else 1
+            where.append(
+                f"COALESCE((SELECT MAX(CASE WHEN a.value IN ({self.many(sorted(rule.values))}) "
+                "THEN 1 ELSE 0 END) FROM product_attributes a WHERE a.product_id = p.id "
+                f"AND a.name = {self.add(rule.name)}), {lacking}) > 0")
         return where
 
     def run(self, select_sql: str, steps: Sequence[str] = ()) -> Any:
@@ -318,19 +319,27 @@ def _price_cut(query: _Query, where: Sequence[str]) -> str | None:
 
 def _candidates(query: _Query, where: Sequence[str], matching: str | None) -> str:
     """SQL of the ids worth scoring: in each category, the best rated (or cheapest) products
-    that fit, and the best of those mentioning the shopper's words. Each walks the
-    category's index and stops early."""
+    that fit, walking the category's index and stopping as soon as enough are found; and,
+    for describing words, those mentioning them among the category's best WISH_SCAN (a
+    preference only, so a bounded look is enough)."""
     request = query.request
     depth = max(request.offset + request.limit + 1, MIN_DEPTH)
-    key = ("p.price, p.id" if request.price_level == PriceLevel.CHEAPEST
-           else "p.quality DESC, p.id")
+    cheapest = request.price_level == PriceLevel.CHEAPEST
+    key, inner_key = (("p.price, p.id", "q.price, q.id") if cheapest
+                      else ("p.quality DESC, p.id", "q.quality DESC, q.id"))
     picks = []
     for slug in request.categories or (None,):
         scope = [f"p.category_slug = {query.add(slug)}"] if slug else []
-        for extra in ([], [matching]) if matching else ([],):
-            condition = " AND ".join(scope + list(where) + extra)
-            picks.append(f"SELECT id FROM (SELECT p.id FROM products p WHERE {condition} "
-                         f"ORDER BY {key} LIMIT {depth}) c{len(picks)}")
+        condition = " AND ".join(scope + list(where))
+        picks.append(f"SELECT id FROM (SELECT p.id FROM products p WHERE {condition} "
+                     f"ORDER BY {key} LIMIT {depth}) c{len(picks)}")
+        if matching:
+            best = ("SELECT q.id FROM products q" + (
+                f" WHERE q.category_slug = {query.add(slug)}" if slug else "")
+                + f" ORDER BY {inner_key} LIMIT {WISH_SCAN}")
+            picks.append(f"SELECT id FROM (SELECT p.id FROM products p WHERE p.id IN ({best}) "
+                         f"AND {' AND '.join(list(where) + [matching])} ORDER BY {key} "
+                         f"LIMIT {depth}) c{len(picks)}")
     return " UNION ".join(picks)
 
 
@@ -350,7 +359,10 @@ def _search(query: _Query, narrowing: Groups, live: Sequence[str]) -> List[int]:
     words = list(dict.fromkeys(
         list(live) + query_terms(request.wishes + request.types)))[:MAX_TERMS]
     hints = [h for h in query_terms(request.hints) if h not in words][:MAX_TERMS]
-    matching = query.mentions([[[term] for term in words]]) if words else None
+    # The shopper's words and kinds already narrowed the products; describing words did not,
+    # so the best of those mentioning them are fetched too.
+    wishes = query_terms(request.wishes)
+    matching = query.mentions([[[term] for term in wishes]]) if wishes else None
     steps = [f"candidates AS MATERIALIZED ({_candidates(query, where, matching)})"]
     found = [query.covers(term) for term in words + hints]
     relevance = f"({' + '.join(found[:len(words)])}) * 1.0 / {len(words)}" if words else "0"
@@ -371,10 +383,18 @@ def _search(query: _Query, narrowing: Groups, live: Sequence[str]) -> List[int]:
                           f"LIMIT {request.limit + 1} OFFSET {request.offset}", steps).scalars())
 
 
+def _no_jit(session: Session) -> None:
+    """PostgreSQL compiles a query it guesses costly (the walks look so before LIMIT stops
+    them): tens of milliseconds for a query that runs in a few. Off for this transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+
+
 def search_products(session: Session, request: ProductRequest) -> ProductResults:
     """The products that meet every constraint of ``request``, best first, one page."""
     if request.vague:
         return ProductResults(request, (), more=False)
+    _no_jit(session)
     ids = _search(_Query(session, request), *_narrowing(session, request))
     views = product_views(session, ids[:request.limit])
     return ProductResults(request, tuple(views), more=len(ids) > request.limit)
@@ -385,6 +405,7 @@ def cheapest_fit(session: Session, request: ProductRequest) -> ProductView | Non
     loose = replace(request.without_budget(), limit=1, hints=())
     if loose.vague:
         return None
+    _no_jit(session)
     query = _Query(session, loose)
     where = query.conditions()
     narrowing, _ = _narrowing(session, loose)
