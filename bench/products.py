@@ -162,9 +162,13 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/"
                         "asistan_bench_products", help="'' to skip PostgreSQL")
     parser.add_argument("--doc", type=Path, default=DOC)
+    parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="MINUTES",
+                        help="first wait up to MINUTES for load < 0.5 and no tests/trainings")
     args = parser.parse_args(argv)
     from bench import machine
 
+    if args.wait_quiet:
+        machine.wait_for_quiet(args.wait_quiet)
     folder = get_settings().runtime_dir / "bench"
     folder.mkdir(parents=True, exist_ok=True)
     stores = {"SQLite": lambda: sqlite_catalogue(folder, args.products)}

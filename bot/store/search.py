@@ -384,10 +384,11 @@ def _search(query: _Query, narrowing: Groups, live: Sequence[str]) -> List[int]:
 
 
 def _no_jit(session: Session) -> None:
-    """PostgreSQL compiles a query it guesses costly (the walks look so before LIMIT stops
-    them): tens of milliseconds for a query that runs in a few. Off for this transaction."""
+    """PostgreSQL compiles, or starts parallel workers for, a query it guesses costly (the
+    walks look so before LIMIT stops them): tens of milliseconds for a query that runs in
+    a few. Both off for this transaction."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0"))
 
 
 def search_products(session: Session, request: ProductRequest) -> ProductResults:
