@@ -70,6 +70,7 @@ eval: install
 # or, with PROFILE=prod, in the production profile's processes: docs/performance-prod.md.
 bench: train
 	$(PY) -m bench $(if $(PROFILE),--doc docs/performance-$(PROFILE).md)
+	$(if $(PROFILE),,$(PY) -m bench.products)
 
 clean:
 	rm -rf runtime results tests/artifacts .pytest_cache

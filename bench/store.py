@@ -156,28 +156,32 @@ def _build(database: Database, total: int) -> None:
     tz = get_settings().timezone
     demo_orders = seed_demo(database, datetime.now(tz).date(), tz)
     _fill(database, Generated(total - demo_orders))
-    if database.engine.dialect.name == "postgresql":
-        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            c.execute(text("ANALYZE"))
+    analyze(database)
 
 
-def sqlite_store(folder: Path, total: int) -> Database:
-    """The cached SQLite store with ``total`` orders, built first if it is missing."""
-    path = folder / f"store-{total}.db"
+def analyze(database: Database) -> None:
+    """Fresh planner statistics after a bulk fill."""
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.execute(text("ANALYZE"))
+
+
+def kept_sqlite(path: Path, what: str, build: Callable[[Database], None]) -> Database:
+    """The SQLite store at ``path``, built first (under another name) if it is missing."""
     if not path.exists():
         partial = path.with_suffix(".building")
-        for leftover in folder.glob(f"{partial.name}*"):
+        for leftover in path.parent.glob(f"{partial.name}*"):
             leftover.unlink()
-        print(f"Building a SQLite store with {total:,} orders (kept in {path})...", flush=True)
+        print(f"Building a SQLite store with {what} (kept in {path})...", flush=True)
         database = Database(f"sqlite:///{partial}")
-        _build(database, total)
+        build(database)
         database.dispose()
         partial.rename(path)
     return Database(f"sqlite:///{path}")
 
 
-def postgres_store(url: str, total: int) -> Database:
-    """The PostgreSQL store with ``total`` orders; (re)built when it holds another count."""
+def kept_postgres(url: str, what: str, holds: Callable[[Database], bool],
+                  build: Callable[[Database], None]) -> Database:
+    """The PostgreSQL store at ``url``; (re)built unless it ``holds`` what is wanted."""
     parsed = make_url(url)
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -187,11 +191,24 @@ def postgres_store(url: str, total: int) -> Database:
             connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     admin.dispose()
     database = Database(url)
-    if _generated_orders(database) + DEMO_ORDERS != total:
-        print(f"Building PostgreSQL store {parsed.database} with {total:,} orders...", flush=True)
+    if not holds(database):
+        print(f"Building PostgreSQL store {parsed.database} with {what}...", flush=True)
         drop_schema(database)
-        _build(database, total)
+        build(database)
     return database
+
+
+def sqlite_store(folder: Path, total: int) -> Database:
+    """The cached SQLite store with ``total`` orders, built first if it is missing."""
+    return kept_sqlite(folder / f"store-{total}.db", f"{total:,} orders",
+                       lambda database: _build(database, total))
+
+
+def postgres_store(url: str, total: int) -> Database:
+    """The PostgreSQL store with ``total`` orders; (re)built when it holds another count."""
+    return kept_postgres(url, f"{total:,} orders",
+                         lambda database: _generated_orders(database) + DEMO_ORDERS == total,
+                         lambda database: _build(database, total))
 
 
 def lookup_times(database: Database, lookups: int, seed_: int = 7) -> Dict[str, List[float]]:

@@ -100,6 +100,8 @@ class Settings:
     log_level: str
     # Where shoppers' browsers reach Rasa's socket.io (the widget); Rasa's own URL by default.
     chat_public_url: str
+    # Where shoppers reach Asistan's web app (product pages and images in suggestions).
+    web_public_url: str
     whatsapp: WhatsAppSettings
     model_dir: Path = field(default=PROJECT_ROOT / "models")
 
@@ -156,6 +158,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         shop_backend=env.get("SHOP_BACKEND", "bot.store.backend:SqlShopBackend"),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
         chat_public_url=env.get("CHAT_PUBLIC_URL") or f"http://{host}:{rasa_port}",
+        web_public_url=(env.get("WEB_PUBLIC_URL")
+                        or f"http://{host}:{env.get('WEB_PORT', '8080')}").rstrip("/"),
         whatsapp=WhatsAppSettings.from_env(env),
     )
 

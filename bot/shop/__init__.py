@@ -25,8 +25,9 @@ from bot.shop.types import (
     OpenedReturn,
     OrderDetails,
     OrderSummary,
-    ProductRequest,
-    ProductSuggestions,
+    ProductAnswer,
+    ProductQuery,
+    ProductView,
     ReturnOptions,
     ReturnView,
     ShopPolicies,
@@ -77,8 +78,12 @@ class ShopBackend(Protocol):
     async def orders_placed(self, start: datetime, end: datetime) -> int:
         """How many orders were placed in ``[start, end)`` (the owner's contact rate)."""
 
-    async def suggest_products(self, request: ProductRequest) -> ProductSuggestions:
-        """In-stock products that fit the request, best first."""
+    async def suggest_products(self, query: ProductQuery) -> ProductAnswer:
+        """In-stock products that fit the query, best first, one page at a time; or the
+        honest reason there are none (the cheapest of the asked kind when over budget)."""
+
+    async def product(self, product_id: str) -> ProductView | None:
+        """One product, for its page and picture."""
 
 
 @lru_cache(maxsize=1)

@@ -248,31 +248,43 @@ class ProductView:
     price: Decimal
     rating: float
     rating_count: int
+    description: str
+
+
+class ProductMode(str, enum.Enum):
+    """What a product search is for."""
+
+    ASKED = "asked"  # what the shopper's words ask for
+    PERSONAL = "personal"  # what goes with a verified customer's purchases
+    SIMILAR = "similar"  # products like one already shown
+
+
+class ProductOutcome(str, enum.Enum):
+    FOUND = "found"
+    OVER_BUDGET = "over_budget"  # the asked kind exists, but not within the budget
+    NOT_FOUND = "not_found"  # nothing of the asked kind at all
+    VAGUE = "vague"  # nothing to search by: ask one question
 
 
 @dataclass(frozen=True)
-class Budget:
-    low: Decimal | None = None
-    high: Decimal | None = None
+class ProductQuery:
+    """A search as the dialogue asks for it; the backend reads the shopper's words."""
 
-
-@dataclass(frozen=True)
-class ProductRequest:
-    """What a shopper asked for: category words, budget and the whole message."""
-
-    text: str
-    category_words: Tuple[str, ...] = ()
-    budget: Budget = Budget()
-    customer_id: str | None = None  # a verified customer gets personal suggestions
+    mode: ProductMode
+    text: str = ""
+    product_id: str | None = None  # the product to find similar ones to
+    customer_id: str | None = None  # a verified customer: personal suggestions allowed
     offset: int = 0
     limit: int = 5
 
 
 @dataclass(frozen=True)
-class ProductSuggestions:
-    products: Tuple[ProductView, ...]
-    # Category names of the customer's purchases the suggestions were chosen from.
-    personal_because: Tuple[str, ...]
-    # Nothing fit the budget: the cheapest in-stock item of the asked categories.
-    cheapest: ProductView | None
-    understood: bool  # False when the request named no category the shop knows
+class ProductAnswer:
+    outcome: ProductOutcome
+    mode: ProductMode  # may differ from the query's: "bana ne önerirsin" becomes personal
+    products: Tuple[ProductView, ...] = ()
+    more: bool = False  # more products fit beyond this page
+    cheapest: ProductView | None = None  # of the asked kind, when over budget
+    because: Tuple[str, ...] = ()  # the bought products personal suggestions go with
+    similar_to: str | None = None  # the name of the product similar ones are like
+    gift: bool = False  # a vague request for a gift: ask for whom, not what kind

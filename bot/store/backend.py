@@ -8,7 +8,6 @@ synchronous SQLAlchemy queries never block an event loop. A database error becom
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Callable, List, Sequence, TypeVar
 
@@ -24,8 +23,9 @@ from bot.shop.types import (
     OpenedReturn,
     OrderDetails,
     OrderSummary,
-    ProductRequest,
-    ProductSuggestions,
+    ProductAnswer,
+    ProductQuery,
+    ProductView,
     ReturnBlock,
     ReturnOptions,
     ReturnView,
@@ -140,7 +140,12 @@ class SqlShopBackend:
     async def orders_placed(self, start: datetime, end: datetime) -> int:
         return await self._call(_orders_placed, start, end)
 
-    async def suggest_products(self, request: ProductRequest) -> ProductSuggestions:
-        if request.customer_id is not None and _key(request.customer_id) is None:
-            request = replace(request, customer_id=None)
-        return await self._call(products.suggest, request)
+    async def suggest_products(self, query: ProductQuery) -> ProductAnswer:
+        return await self._call(products.answer, query)
+
+    async def product(self, product_id: str) -> ProductView | None:
+        number = _key(product_id)
+        if number is None:
+            return None
+        found = await self._call(products.products_by_id, [number])
+        return found[0] if found else None

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     Boolean,
     Column,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    event,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -68,13 +70,23 @@ class Customer(StoreBase):
 
 
 class Category(StoreBase):
+    """A department (no parent) or a category of products inside one."""
+
     __tablename__ = "categories"
 
     slug = Column(String(40), primary_key=True)
     name = Column(String(80), nullable=False)
+    parent_slug = Column(ForeignKey("categories.slug"), index=True)
+    position = Column(Integer, nullable=False, default=0)  # the shop's order of categories
     returnable = Column(Boolean, nullable=False, default=True)
-    # Comma-separated words shoppers use for the category ("kulaklık,hoparlör").
+    # Comma-separated words shoppers use for the whole category ("kulaklık,earbuds").
     keywords = Column(Text, nullable=False, default="")
+    # Kinds of product inside the category, as JSON {words a product's text has: [what
+    # shoppers say]}: {"eşofman altı": ["eşofman altı"], "maskara": ["maskara", "rimel"]}.
+    types = Column(Text, nullable=False, default="{}")
+    # Comma-separated categories whose products this one's go with ("telefon kılıfı" is
+    # asked for with "telefon" in the same breath: the accessory is what is wanted).
+    accessory_for = Column(Text, nullable=False, default="")
 
 
 class Product(StoreBase):
@@ -83,15 +95,81 @@ class Product(StoreBase):
     id = Column(Integer, primary_key=True)
     sku = Column(String(20), nullable=False, unique=True)
     name = Column(String(160), nullable=False)
-    category_slug = Column(ForeignKey("categories.slug"), nullable=False, index=True)
+    category_slug = Column(ForeignKey("categories.slug"), nullable=False)
     brand = Column(String(60), nullable=False)
     price = Column(MONEY, nullable=False)
     stock = Column(Integer, nullable=False)
     rating = Column(Float, nullable=False)
     rating_count = Column(Integer, nullable=False)
     tags = Column(Text, nullable=False, default="")
+    description = Column(Text, nullable=False, default="")
+    # The rating weighted by how many rated (bot/store/search.py `quality`), kept with it.
+    quality = Column(Float, nullable=False, default=0.0)
 
     category = relationship("Category")
+    attributes = relationship("ProductAttribute", order_by="ProductAttribute.name",
+                              cascade="all, delete-orphan")
+
+    __table_args__ = (Index("ix_products_category_price", "category_slug", "price"),
+                      Index("ix_products_category_quality", "category_slug", "quality"))
+
+
+class ProductAttribute(StoreBase):
+    """One value of one attribute of a product ("connection" = "wireless"); several values
+    of one attribute are several rows. Keys and values are those of product_words.yml."""
+
+    __tablename__ = "product_attributes"
+
+    product_id = Column(ForeignKey("products.id"), primary_key=True)
+    name = Column(String(40), primary_key=True)
+    value = Column(String(60), primary_key=True)
+
+
+class ProductDocument(StoreBase):
+    """A product's searchable text, as the search index reads it (bot/store/search.py adds
+    each backend's full-text index over it)."""
+
+    __tablename__ = "product_documents"
+
+    product_id = Column(ForeignKey("products.id"), primary_key=True)
+    category = Column(String(60), nullable=False)
+    body = Column(Text, nullable=False)
+
+
+# The full-text indexes over product_documents, one per backend, kept by the database itself.
+# SQLite: an FTS5 table reading its text from product_documents, updated by triggers; the body
+# is folded and split by bot/store/search.py, so FTS5's simple tokenizer is all it needs.
+# PostgreSQL: a stored tsvector with the 'simple' configuration (the text is folded already,
+# and PostgreSQL's Turkish stemmer expects Turkish letters) and a GIN index.
+_FTS = "product_fts"
+_SQLITE_SEARCH = (
+    f"CREATE VIRTUAL TABLE {_FTS} USING fts5(category, body, content='product_documents', "
+    "content_rowid='product_id', tokenize='unicode61 remove_diacritics 2', prefix='3 4 5')",
+    f"CREATE TRIGGER product_documents_ai AFTER INSERT ON product_documents BEGIN "
+    f"INSERT INTO {_FTS}(rowid, category, body) VALUES (new.product_id, new.category, new.body); "
+    "END",
+    f"CREATE TRIGGER product_documents_ad AFTER DELETE ON product_documents BEGIN "
+    f"INSERT INTO {_FTS}({_FTS}, rowid, category, body) "
+    "VALUES ('delete', old.product_id, old.category, old.body); END",
+    f"CREATE TRIGGER product_documents_au AFTER UPDATE ON product_documents BEGIN "
+    f"INSERT INTO {_FTS}({_FTS}, rowid, category, body) "
+    "VALUES ('delete', old.product_id, old.category, old.body); "
+    f"INSERT INTO {_FTS}(rowid, category, body) VALUES (new.product_id, new.category, new.body); "
+    "END",
+)
+_POSTGRES_SEARCH = (
+    "ALTER TABLE product_documents ADD COLUMN search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED",
+    "CREATE INDEX ix_product_documents_search ON product_documents USING gin (search_vector)",
+)
+for _statement in _SQLITE_SEARCH:
+    event.listen(ProductDocument.__table__, "after_create",
+                 DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in _POSTGRES_SEARCH:
+    event.listen(ProductDocument.__table__, "after_create",
+                 DDL(_statement).execute_if(dialect="postgresql"))
+event.listen(ProductDocument.__table__, "before_drop",
+             DDL(f"DROP TABLE IF EXISTS {_FTS}").execute_if(dialect="sqlite"))
 
 
 class Order(StoreBase):

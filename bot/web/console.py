@@ -31,7 +31,7 @@ from bot.reporting.report import report_for
 from bot.settings import Settings
 from bot.shop import ShopBackend, ShopUnavailable, get_shop
 from bot.text.masking import mask_email, mask_phone
-from bot.web import widget
+from bot.web import storefront, widget
 from bot.web.rasa_api import RasaApi, RasaUnavailable
 
 logger = logging.getLogger(__name__)
@@ -64,9 +64,11 @@ def _session(request: web.Request) -> SessionView:
 async def require_login(request: web.Request, handler: Handler) -> web.StreamResponse:
     """No page or API answers without a live session; writes also need the CSRF token.
 
-    The exceptions: logging in, the health check, and the shoppers' chat widget.
+    The exceptions: logging in, the health check, the shoppers' chat widget and the product
+    pages and images its cards link to.
     """
-    if request.path in ("/login", "/health") or widget.is_public(request.path):
+    if (request.path in ("/login", "/health") or widget.is_public(request.path)
+            or storefront.is_public(request.path)):
         return await handler(request)
     with request.app[DATABASE].unit_of_work() as session:
         found = agents.find_session(session, request.cookies.get(SESSION_COOKIE), _now())
@@ -381,6 +383,7 @@ def create_app(settings: Settings) -> web.Application:
         web.post("/api/tickets/{ticket_id:\\d+}/transfer", transfer),
     ])
     widget.add_routes(app, settings, app[RASA])
+    storefront.add_routes(app, get_shop())
     return app
 
 

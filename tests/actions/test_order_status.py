@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions.orders import ActionAskOrderId, ActionOrderStatus, order_replies
+from bot.shop.types import OrderDetails, TrackingEvent
 from bot.store import orders
-from bot.store.orders import OrderDetails, TrackingEvent
 from bot.text.contacts import Contact
 from tests.actions.conftest import make_tracker, run_action
 

@@ -15,6 +15,7 @@ from bot.store.models import (
     Order,
     OrderStatus,
     Product,
+    ProductDocument,
     Refund,
     Return,
     Shipment,
@@ -43,8 +44,9 @@ def test_seed_fills_every_state(any_database: Database) -> None:
     assert is_seeded(any_database)
     with any_database.unit_of_work() as session:
         count = lambda model: session.execute(select(func.count()).select_from(model)).scalar()  # noqa: E731
-        assert count(Category) == 8
-        assert count(Product) >= 150
+        assert count(Category) >= 60
+        assert count(Product) >= 300
+        assert count(ProductDocument) == count(Product)  # every product is searchable
         assert count(Customer) == 40
         assert count(Order) == 300
         statuses = set(session.execute(select(Order.status).distinct()).scalars())
@@ -56,7 +58,8 @@ def test_seed_fills_every_state(any_database: Database) -> None:
         assert late >= 5
         assert count(Return) > 10 and count(Refund) > 10
         empty_categories = session.execute(
-            select(Category.slug).where(~Category.slug.in_(select(Product.category_slug)))
+            select(Category.slug).where(Category.parent_slug.is_not(None),
+                                        ~Category.slug.in_(select(Product.category_slug)))
         ).all()
         assert empty_categories == []
 
@@ -83,4 +86,6 @@ def test_lookups_are_indexed(fresh_sqlite: Database) -> None:
     assert ("order_id",) in indexed("shipments")
     assert ("shipment_id",) in indexed("shipment_events")
     assert ("order_id",) in indexed("order_lines")
-    assert ("category_slug",) in indexed("products")
+    assert ("category_slug", "price") in indexed("products")
+    assert ("product_id", "name", "value") in {
+        tuple(inspector.get_pk_constraint("product_attributes")["constrained_columns"])}
