@@ -63,6 +63,7 @@ run: seed train $(if $(PROFILE),balancer)
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(PY) tools/check_imports.py
 
 test: train lint browser balancer
 	$(PY) -m pytest
@@ -74,6 +75,7 @@ eval: install
 # or, with PROFILE=prod, in the production profile's processes: docs/performance-prod.md.
 bench: train $(if $(PROFILE),balancer)
 	$(PY) -m bench $(if $(PROFILE),--doc docs/performance-$(PROFILE).md)
+	$(if $(PROFILE),,$(PY) -m bench.products)
 
 clean:
 	rm -rf runtime results tests/artifacts .pytest_cache

@@ -9,11 +9,17 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import StoreUnavailable, policy_variables, shop_now, store_session
+from actions.common import (
+    StoreUnavailable,
+    answered_if_down,
+    policy_variables,
+    shop,
+    shop_now,
+    stored_time,
+)
 from actions.satisfaction import ask_csat_once
 from actions.verification import VerifiedOrderForm, not_found_events, verified_order
-from bot.store import orders
-from bot.store.cancellations import CancelOutcome, can_cancel, cancel_order
+from bot.shop.types import CancelOutcome
 
 OUTCOME_RESPONSES = {
     CancelOutcome.CANCELLED: "utter_cancel_done",
@@ -28,14 +34,14 @@ class ValidateCancelForm(VerifiedOrderForm):
     def name(self) -> str:
         return "validate_cancel_form"
 
-    def task_slots(self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int,
-                   order_id: int) -> List[str]:
+    async def task_slots(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         customer_id: str, order_id: str) -> List[str]:
         try:
-            with store_session(dispatcher) as session:
-                order = orders.find_order_for_customer(session, order_id, customer_id)
+            with answered_if_down(dispatcher):
+                order = await shop().order_for_customer(order_id, customer_id)
         except StoreUnavailable:
             return []
-        return ["confirm_cancel"] if order is not None and can_cancel(order.status) else []
+        return ["confirm_cancel"] if order is not None and order.cancellable else []
 
 
 class ActionCancelOrder(Action):
@@ -54,14 +60,15 @@ class ActionCancelOrder(Action):
             return reset
         customer_id, order_id = verified
         try:
-            with store_session(dispatcher) as session:
-                variables = policy_variables(session)
-                order = orders.find_order_for_customer(session, order_id, customer_id)
+            with answered_if_down(dispatcher):
+                variables = await policy_variables()
+                order = await shop().order_for_customer(order_id, customer_id)
                 outcome = CancelOutcome.NOT_FOUND
                 if order is not None and (
-                    not can_cancel(order.status) or tracker.get_slot("confirm_cancel")
+                    not order.cancellable or tracker.get_slot("confirm_cancel")
                 ):
-                    outcome = cancel_order(session, order_id, customer_id, shop_now())
+                    outcome = await shop().cancel_order(order_id, customer_id,
+                                                        stored_time(shop_now()))
         except StoreUnavailable:
             return reset
         if order is not None and outcome is CancelOutcome.NOT_FOUND:
@@ -70,7 +77,7 @@ class ActionCancelOrder(Action):
             return not_found_events(dispatcher, tracker)
         dispatcher.utter_message(response=OUTCOME_RESPONSES[outcome], order_id=order_id,
                                  **variables)
-        events = reset + [SlotSet("last_order_id", str(order_id))]
+        events = reset + [SlotSet("last_order_id", order_id)]
         if outcome is CancelOutcome.CANCELLED:
             events += ask_csat_once(dispatcher, tracker, "cancel_order")
         return events

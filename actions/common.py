@@ -1,4 +1,9 @@
-"""What every action shares: the store session, the shop's clock and policy texts."""
+"""What every action shares: the shop backend, Asistan's own database, the shop's clock.
+
+Actions ask :func:`shop` for the shop's data and :func:`own_database` for Asistan's own
+tables (queue, ratings), always off the event loop. When either cannot be reached the
+shopper hears so politely (:func:`answered_if_down`), never silence.
+"""
 
 from __future__ import annotations
 
@@ -9,32 +14,44 @@ from typing import Dict, Iterator
 
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
+from bot.database.engine import Database, get_database
 from bot.settings import get_settings
-from bot.store.db import get_database
-from bot.store.policies import get_policies
+from bot.shop import ShopBackend, ShopUnavailable, get_shop
 
 logger = logging.getLogger(__name__)
 
 
 class StoreUnavailable(Exception):
-    """The store database did not answer; the shopper has already been told."""
+    """The shop or Asistan's database did not answer; the shopper has already been told."""
+
+
+def shop() -> ShopBackend:
+    return get_shop()
+
+
+def own_database() -> Database:
+    """Asistan's own tables: the agent queue and satisfaction ratings."""
+    return get_database()
 
 
 @contextmanager
-def store_session(dispatcher: CollectingDispatcher) -> Iterator[Session]:
-    """One unit of work; a database failure becomes a polite reply and `StoreUnavailable`.
+def answered_if_down(dispatcher: CollectingDispatcher) -> Iterator[None]:
+    """Turn an unreachable shop or database into a polite reply and `StoreUnavailable`.
 
-    Only database errors are translated: a bug in the action still fails loudly.
+    Only outages are translated: a bug in the action still fails loudly.
     """
     try:
-        with get_database().unit_of_work() as session:
-            yield session
-    except SQLAlchemyError as error:
+        yield
+    except (ShopUnavailable, SQLAlchemyError) as error:
         logger.error("store unavailable: %s", type(error).__name__)
         dispatcher.utter_message(response="utter_store_unavailable")
         raise StoreUnavailable from error
+
+
+async def policy_variables() -> Dict[str, str]:
+    """The shop's policies as response variables ({support_phone}, {shipping_fee}...)."""
+    return (await shop().policies()).reply_variables()
 
 
 def shop_now() -> datetime:
@@ -46,10 +63,5 @@ def shop_today() -> date:
 
 
 def stored_time(moment: datetime) -> datetime:
-    """A moment as the database keeps it: naive UTC, whatever the shop's time zone."""
+    """A moment as the databases keep it: naive UTC, whatever the shop's time zone."""
     return moment.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def policy_variables(session: Session) -> Dict[str, str]:
-    """The shop's policies as response variables ({support_phone}, {shipping_fee}...)."""
-    return get_policies(session).reply_variables()

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.store.vocabulary import first_match
+from bot.text.vocabulary import first_match
 
 # A damaged or wrong item is a return with a known reason.
 RETURN_REASON_OF = {"damaged": "damaged", "wrong_item": "wrong_item"}

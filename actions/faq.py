@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import StoreUnavailable, policy_variables, store_session
+from actions.common import StoreUnavailable, answered_if_down, policy_variables
 
 
 def selected_faq_response(tracker: Tracker) -> str | None:
@@ -30,8 +30,8 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
         try:
-            with store_session(dispatcher) as session:
-                variables = policy_variables(session)
+            with answered_if_down(dispatcher):
+                variables = await policy_variables()
         except StoreUnavailable:
             return []
         dispatcher.utter_message(response=response, **variables)

@@ -5,21 +5,30 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
 
-from actions.common import StoreUnavailable, shop_now, store_session, stored_time
+from actions.common import (
+    StoreUnavailable,
+    answered_if_down,
+    own_database,
+    shop,
+    shop_now,
+    stored_time,
+)
 from actions.satisfaction import ask_csat
-from bot.formatting import weekday_time
 from bot.handoff import queue
-from bot.identity import parse_contact, parse_order_number
-from bot.privacy import mask_text
-from bot.store.policies import ShopPolicies, get_policies
-from bot.store.vocabulary import first_match
+from bot.handoff.reasons import HandoffReason
+from bot.shop.types import ShopPolicies
+from bot.text.contacts import parse_contact, parse_order_number
+from bot.text.formatting import weekday_time
+from bot.text.masking import mask_text
+from bot.text.vocabulary import first_match
 
 logger = logging.getLogger(__name__)
 # Actions worth telling the agent about: what the bot already tried.
@@ -77,6 +86,23 @@ class ActionCalmApology(Action):
         return []
 
 
+def _enqueue(session: Session, ticket_fields: Dict[str, Any], now: datetime
+             ) -> Tuple[queue.TicketView, int, timedelta | None]:
+    """The conversation's ticket (opened if new), its place and the expected wait."""
+    ticket, _ = queue.open_ticket(session, now=now, **ticket_fields)
+    place = queue.position(session, ticket)
+    return ticket, place, queue.expected_wait(session, place, now)
+
+
+def _waiting(session: Session, conversation_id: str, callback: str | None
+             ) -> queue.TicketView | None:
+    """The open ticket with any call-back contact kept on it, and its current place."""
+    ticket = queue.open_ticket_of(session, conversation_id)
+    if ticket is not None and callback is not None:
+        queue.leave_callback(session, conversation_id, callback)
+    return ticket
+
+
 class ActionHandoff(Action):
     """Opens (or finds) the conversation's ticket and tells the shopper what happens next."""
 
@@ -85,27 +111,26 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        reason = tracker.get_slot("handoff_reason") or "asked_for_human"
+        reason = tracker.get_slot("handoff_reason") or HandoffReason.ASKED_FOR_HUMAN.value
         now = shop_now()
         customer = tracker.get_slot("verified_customer_id")
         summary = summarise(tracker)
+        ticket_fields = {
+            "conversation_id": tracker.sender_id,
+            "channel": tracker.get_latest_input_channel() or "rest", "reason": reason,
+            "summary": json.dumps(summary, ensure_ascii=False),
+            "sentiment_trail": sentiment_trail(tracker),
+            "customer_id": str(customer) if customer is not None else None,
+            "order_id": summary["order_id"],
+        }
         try:
-            with store_session(dispatcher) as session:
-                policies = get_policies(session)
-                ticket, created = queue.open_ticket(
-                    session, conversation_id=tracker.sender_id,
-                    channel=tracker.get_latest_input_channel() or "rest", reason=reason,
-                    priority=queue.REASON_PRIORITY.get(reason, 1),
-                    summary=json.dumps(summary, ensure_ascii=False),
-                    sentiment_trail=sentiment_trail(tracker), now=stored_time(now),
-                    customer_id=int(customer) if customer is not None else None,
-                    order_id=summary["order_id"])
-                place = queue.position(session, ticket)
-                wait = queue.expected_wait(session, place, stored_time(now))
+            with answered_if_down(dispatcher):
+                policies = await shop().policies()
+                ticket, place, wait = await own_database().run(_enqueue, ticket_fields,
+                                                               stored_time(now))
         except StoreUnavailable:
             return []
-        logger.info("handoff (%s) of %s: ticket %s, place %s", reason, tracker.sender_id,
-                    ticket.id, place)
+        logger.info("handoff (%s): ticket %s, place %s", reason, ticket.id, place)
         variables = policies.reply_variables()
         if policies.is_support_open(now):
             dispatcher.utter_message(response="utter_handoff_queued", position=place)
@@ -131,18 +156,17 @@ class ActionWaitForAgent(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        contact = parse_contact(text)
+        contact = parse_contact(tracker.latest_message.get("text") or "")
+        callback = contact.value if contact is not None else None
         try:
-            with store_session(dispatcher) as session:
-                ticket = queue.open_ticket_of(session, tracker.sender_id)
-                if ticket is None:
-                    return [SlotSet("handoff_active", False), SlotSet("handoff_reason", None)]
-                if contact is not None:
-                    queue.leave_callback(session, tracker.sender_id, contact.value)
-                place = queue.position(session, ticket)
+            with answered_if_down(dispatcher):
+                ticket = await own_database().run(_waiting, tracker.sender_id, callback)
+                place = (await own_database().run(queue.position, ticket)
+                         if ticket is not None else 0)
         except StoreUnavailable:
             return []
+        if ticket is None:
+            return [SlotSet("handoff_active", False), SlotSet("handoff_reason", None)]
         if contact is not None:
             dispatcher.utter_message(response="utter_callback_saved")
         elif place:

@@ -12,7 +12,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import StoreUnavailable, policy_variables, shop_today, store_session
+from actions.common import (
+    StoreUnavailable,
+    answered_if_down,
+    policy_variables,
+    shop,
+    shop_today,
+)
 from actions.satisfaction import ask_csat_once
 from actions.verification import (
     VerifiedOrderForm,
@@ -20,11 +26,9 @@ from actions.verification import (
     verified_customer,
     verified_order,
 )
-from bot.formatting import day, moment, money, short_day
 from bot.settings import get_settings
-from bot.store import orders
-from bot.store.models import OrderStatus
-from bot.store.orders import OrderDetails
+from bot.shop.types import OrderDetails, OrderStatus
+from bot.text.formatting import day, moment, money, short_day
 
 logger = logging.getLogger(__name__)
 
@@ -105,8 +109,8 @@ class ActionAskOrderId(Action):
             dispatcher.utter_message(response="utter_ask_order_id")
             return []
         try:
-            with store_session(dispatcher) as session:
-                recent = orders.recent_orders(session, customer_id)
+            with answered_if_down(dispatcher):
+                recent = await shop().recent_orders(customer_id)
         except StoreUnavailable:
             return []
         if not recent:
@@ -138,9 +142,9 @@ class ActionOrderStatus(Action):
             return done
         customer_id, number = verified
         try:
-            with store_session(dispatcher) as session:
-                policies = policy_variables(session)
-                details = orders.find_order_for_customer(session, number, customer_id)
+            with answered_if_down(dispatcher):
+                policies = await policy_variables()
+                details = await shop().order_for_customer(number, customer_id)
         except StoreUnavailable:
             return done
         if details is None:
@@ -150,5 +154,5 @@ class ActionOrderStatus(Action):
             details, policies, settings.timezone, shop_today()
         ):
             dispatcher.utter_message(response=response, **variables)
-        return (done + [SlotSet("last_order_id", str(number))]
+        return (done + [SlotSet("last_order_id", number)]
                 + ask_csat_once(dispatcher, tracker, "order_status"))

@@ -1,4 +1,9 @@
-"""Product suggestions: category, budget and need from the message; personal when verified."""
+"""Product suggestions: what the shopper asked for, what goes with what a verified customer
+bought, or what is like a product they saw; one card per product, five at a time.
+
+Reading the request and searching is the shop backend's; this action keeps the search for
+"more", and speaks the answer through domain.yml responses.
+"""
 
 from __future__ import annotations
 
@@ -9,91 +14,109 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import StoreUnavailable, store_session
+from actions.common import StoreUnavailable, answered_if_down, shop
 from actions.verification import verified_customer
-from bot.formatting import money
-from bot.store import products
-from bot.store.products import Budget, ProductView, parse_budget
+from bot.settings import get_settings
+from bot.shop.types import ProductAnswer, ProductMode, ProductOutcome, ProductQuery, ProductView
+from bot.text.formatting import money
+from bot.text.vocabulary import shopping_words
 
 PAGE = 5
+SEARCH_SLOT = "product_search"
 
 
-def _search_from_message(tracker: Tracker) -> Dict[str, Any]:
-    """What the shopper asked for: category words, budget text and the whole message."""
-    return {
-        "words": list(tracker.get_latest_entity_values("product_category")),
-        "budget": next(tracker.get_latest_entity_values("price"), None),
-        "text": tracker.latest_message.get("text") or "",
-        "offset": 0,
-    }
+def product_card(product: ProductView) -> Dict[str, Any]:
+    """The card every channel draws (the widget, REST clients, WhatsApp): facts, links, buttons."""
+    site = get_settings().web_public_url
+    labels = shopping_words()["card"]
+    page = f"{site}/products/{product.product_id}"
+    return {"type": "product", "product": {
+        "id": product.product_id, "name": product.name, "brand": product.brand,
+        "category": product.category_name, "price": float(product.price),
+        "price_text": labels["price"].format(amount=money(product.price)),
+        "rating": product.rating, "rating_count": product.rating_count,
+        "image_url": f"{page}/image.png", "url": page,
+        "buttons": [
+            {"title": labels["inspect"], "url": page},
+            {"title": labels["similar"],
+             "payload": f'/similar_products{{"product_id": "{product.product_id}"}}'},
+        ]}}
 
 
-def _product_line(product: ProductView) -> Dict[str, Any]:
+def _card_text(product: ProductView) -> Dict[str, Any]:
     return {"name": product.name, "price": money(product.price),
             "rating": f"{product.rating:.1f}".replace(".", ","),
-            "rating_count": product.rating_count}
+            "rating_count": money(product.rating_count)}
+
+
+def _entity(tracker: Tracker, name: str) -> str | None:
+    return next(tracker.get_latest_entity_values(name), None)
+
 
 
 class ActionSuggestProducts(Action):
-    """Lists in-stock products, best first, five at a time ("more" shows the next five)."""
+    """Suggestions, the next page of them, or products like one shown."""
 
     def name(self) -> str:
         return "action_suggest_products"
 
+    def _search(self, tracker: Tracker) -> Dict[str, Any]:
+        """The search this turn asks for, kept in the slot for "more"."""
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        kept: Dict[str, Any] = tracker.get_slot(SEARCH_SLOT) or {}
+        if intent == "more_products" and kept.get("mode"):
+            return {**kept, "offset": kept.get("offset", 0) + PAGE, "pending": False}
+        if intent == "similar_products":
+            chosen = _entity(tracker, "product_id") or next(iter(kept.get("shown") or []), None)
+            return {"mode": ProductMode.SIMILAR.value, "product_id": chosen, "offset": 0}
+        text = tracker.latest_message.get("text") or ""
+        hint = _entity(tracker, "product_hint")
+        if hint:  # a button answering the question asked, or a button on its own
+            text = f"{kept.get('text', '')} {hint}" if kept.get("pending") else hint
+        return {"mode": ProductMode.ASKED.value, "text": text, "offset": 0}
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        more = tracker.latest_message.get("intent", {}).get("name") == "more_products"
-        search: Dict[str, Any] | None = tracker.get_slot("product_search") if more else None
-        if search is None:
-            search = _search_from_message(tracker)
-        else:
-            search = {**search, "offset": search["offset"] + PAGE}
-        budget_text = search["budget"] or search["text"]
-        budget = parse_budget(budget_text) if search["budget"] or any(
-            ch.isdigit() for ch in search["text"]) else Budget()
-        customer_id = verified_customer(tracker)
+        search = self._search(tracker)
+        query = ProductQuery(mode=ProductMode(search["mode"]), text=search.get("text", ""),
+                             product_id=search.get("product_id"),
+                             customer_id=verified_customer(tracker),
+                             offset=search["offset"], limit=PAGE)
         try:
-            with store_session(dispatcher) as session:
-                categories = products.match_categories(session, search["words"] or
-                                                       search["text"].split())
-                bought: set = set()
-                because: List[str] = []
-                if customer_id is not None:
-                    bought, history = products.purchase_history(session, customer_id)
-                    if not categories and not search["words"]:
-                        categories = products.personal_categories(history)
-                        because = products.category_names(session, history[:2])
-                found = products.suggest_products(
-                    session, categories=categories, budget=budget,
-                    need="" if categories else search["text"], exclude=bought,
-                    limit=PAGE + 1, offset=search["offset"])
-                cheapest = None
-                if not found and budget != Budget():
-                    cheapest = products.cheapest(session, categories)
+            with answered_if_down(dispatcher):
+                answer = await shop().suggest_products(query)
         except StoreUnavailable:
             return []
-        vague = not categories and budget == Budget()
-        if not found:
-            if more:
-                dispatcher.utter_message(response="utter_products_no_more")
-            elif vague:
-                dispatcher.utter_message(response="utter_products_ask_category")
-            elif cheapest is not None:
-                dispatcher.utter_message(response="utter_products_none_budget",
-                                         cheapest=money(cheapest.price))
-            else:
-                dispatcher.utter_message(response="utter_products_none")
-            return []
-        if because:
+        return self._speak(dispatcher, {**search, "mode": answer.mode.value}, answer)
+
+    def _speak(self, dispatcher: CollectingDispatcher, search: Dict[str, Any],
+               answer: ProductAnswer) -> List[EventType]:
+        more = search["offset"] > 0
+        if answer.outcome == ProductOutcome.VAGUE:
+            ask = "utter_products_ask_recipient" if answer.gift else "utter_products_ask_kind"
+            dispatcher.utter_message(response=ask)
+            return [SlotSet(SEARCH_SLOT, {**search, "pending": True})]
+        if answer.outcome == ProductOutcome.OVER_BUDGET and answer.cheapest is not None:
+            cheapest = answer.cheapest
+            dispatcher.utter_message(response="utter_products_none_budget",
+                                     category=cheapest.category_name, name=cheapest.name,
+                                     price=money(cheapest.price))
+            return [SlotSet(SEARCH_SLOT, {**search, "shown": [cheapest.product_id]})]
+        if answer.outcome != ProductOutcome.FOUND:
+            dispatcher.utter_message(
+                response="utter_products_no_more" if more else "utter_products_none")
+            return [SlotSet(SEARCH_SLOT, {**search, "shown": []})]
+        if answer.because and not more:
             dispatcher.utter_message(response="utter_products_personal",
-                                     because=", ".join(because))
-        elif not more:
+                                     because=", ".join(answer.because))
+        elif answer.similar_to:
+            dispatcher.utter_message(response="utter_products_similar", name=answer.similar_to)
+        elif not more:  # the next page follows the first one's introduction
             dispatcher.utter_message(response="utter_products_intro")
-        for product in found[:PAGE]:
-            line = _product_line(product)
-            # The widget draws the same facts as a card; other channels show the text.
-            dispatcher.utter_message(response="utter_product_item", json_message={"product": line},
-                                     **line)
-        if len(found) > PAGE:
+        for product in answer.products:
+            dispatcher.utter_message(response="utter_product_item",
+                                     json_message=product_card(product), **_card_text(product))
+        if answer.more:
             dispatcher.utter_message(response="utter_products_more")
-        return [SlotSet("product_search", search)]
+        shown = [p.product_id for p in answer.products]
+        return [SlotSet(SEARCH_SLOT, {**search, "shown": shown, "pending": False})]

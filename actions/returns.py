@@ -11,7 +11,15 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import StoreUnavailable, policy_variables, shop_now, shop_today, store_session
+from actions.common import (
+    StoreUnavailable,
+    answered_if_down,
+    policy_variables,
+    shop,
+    shop_now,
+    shop_today,
+    stored_time,
+)
 from actions.satisfaction import ask_csat_once
 from actions.verification import (
     VerifiedOrderForm,
@@ -20,12 +28,10 @@ from actions.verification import (
     verified_customer,
     verified_order,
 )
-from bot.formatting import day, money
-from bot.identity import parse_order_number
-from bot.store import returns
-from bot.store.policies import get_policies
-from bot.store.returns import RETURN_REASONS, ReturnBlock, ReturnOptions, ReturnView
-from bot.store.vocabulary import first_match
+from bot.shop.types import RETURN_REASONS, ReturnBlock, ReturnOptions, ReturnView
+from bot.text.contacts import parse_order_number
+from bot.text.formatting import day, money
+from bot.text.vocabulary import first_match
 
 logger = logging.getLogger(__name__)
 
@@ -39,26 +45,22 @@ BLOCK_RESPONSES = {
 }
 
 
-def _options(dispatcher: CollectingDispatcher, customer_id: int,
-             order_id: int) -> ReturnOptions | None:
+async def _options(dispatcher: CollectingDispatcher, customer_id: str,
+                   order_id: str) -> ReturnOptions | None:
     try:
-        with store_session(dispatcher) as session:
-            window = get_policies(session).return_window_days
-            return returns.return_options(session, order_id, customer_id, shop_today(), window)
+        with answered_if_down(dispatcher):
+            return await shop().return_options(order_id, customer_id, shop_today())
     except StoreUnavailable:
         return None
 
 
-def parse_items(value: Any, options: ReturnOptions) -> List[int] | None:
+def parse_items(value: Any, options: ReturnOptions) -> List[str] | None:
     """Line ids from a button payload ("all", "12", "12,13"); None if any is not eligible."""
     eligible = [line.line_id for line in options.eligible]
     text = str(value or "").strip().lower()
     if text == ALL_ITEMS:
         return eligible
-    try:
-        chosen = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        return None
+    chosen = [part.strip() for part in text.split(",") if part.strip()]
     return chosen if chosen and all(line_id in eligible for line_id in chosen) else None
 
 
@@ -68,29 +70,29 @@ class ValidateReturnForm(VerifiedOrderForm):
     def name(self) -> str:
         return "validate_return_form"
 
-    def task_slots(self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int,
-                   order_id: int) -> List[str]:
-        options = _options(dispatcher, customer_id, order_id)
+    async def task_slots(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         customer_id: str, order_id: str) -> List[str]:
+        options = await _options(dispatcher, customer_id, order_id)
         return ["return_items", "return_reason"] if options and options.eligible else []
 
-    def on_order_known(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                       customer_id: int, order_id: int) -> Dict[str, Any]:
-        options = _options(dispatcher, customer_id, order_id)
+    async def on_order_known(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             customer_id: str, order_id: str) -> Dict[str, Any]:
+        options = await _options(dispatcher, customer_id, order_id)
         if options is not None and len(options.eligible) == 1:
-            return {"return_items": str(options.eligible[0].line_id)}
+            return {"return_items": options.eligible[0].line_id}
         return {}
 
-    def validate_return_items(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+    async def validate_return_items(self, value: Any, dispatcher: CollectingDispatcher,
+                                    tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
         customer_id = verified_customer(tracker)
         order_id = parse_order_number(tracker.get_slot("order_id"))
-        options = (_options(dispatcher, customer_id, order_id)
+        options = (await _options(dispatcher, customer_id, order_id)
                    if customer_id is not None and order_id is not None else None)
         chosen = parse_items(value, options) if options is not None else None
         if chosen is None:
             dispatcher.utter_message(response="utter_invalid_return_items")
             return {"return_items": None}
-        return {"return_items": ",".join(str(line_id) for line_id in chosen)}
+        return {"return_items": ",".join(chosen)}
 
     def validate_return_reason(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
@@ -113,7 +115,7 @@ class ActionAskReturnItems(Action):
                   domain: DomainDict) -> List[EventType]:
         customer_id = verified_customer(tracker)
         order_id = parse_order_number(tracker.get_slot("order_id"))
-        options = (_options(dispatcher, customer_id, order_id)
+        options = (await _options(dispatcher, customer_id, order_id)
                    if customer_id is not None and order_id is not None else None)
         if options is None:
             return []
@@ -142,18 +144,15 @@ class ActionOpenReturn(Action):
             return reset
         customer_id, order_id = verified
         try:
-            with store_session(dispatcher) as session:
-                policies = get_policies(session)
-                variables = policies.reply_variables()
-                options = returns.return_options(session, order_id, customer_id, shop_today(),
-                                                 policies.return_window_days)
+            with answered_if_down(dispatcher):
+                variables = await policy_variables()
+                options = await shop().return_options(order_id, customer_id, shop_today())
                 opened = None
                 items = parse_items(tracker.get_slot("return_items"), options)
                 reason = tracker.get_slot("return_reason")
                 if options.eligible and items and reason in RETURN_REASONS:
-                    opened = returns.open_return(session, order_id, customer_id, items, reason,
-                                                 shop_now().replace(tzinfo=None), shop_today(),
-                                                 policies.return_window_days)
+                    opened = await shop().open_return(order_id, customer_id, items, reason,
+                                                      stored_time(shop_now()), shop_today())
         except StoreUnavailable:
             return reset
         if options.reason is ReturnBlock.NOT_FOUND:
@@ -172,7 +171,7 @@ class ActionOpenReturn(Action):
         dispatcher.utter_message(response="utter_return_opened", **found)
         if opened.priority:
             dispatcher.utter_message(response="utter_return_priority")
-        return (reset + [SlotSet("last_order_id", str(order_id))]
+        return (reset + [SlotSet("last_order_id", order_id)]
                 + ask_csat_once(dispatcher, tracker, "return_request"))
 
 
@@ -221,9 +220,9 @@ class ActionReturnStatus(Action):
             return reset
         order_id = parse_order_number(tracker.get_slot("order_id"))
         try:
-            with store_session(dispatcher) as session:
-                variables = policy_variables(session)
-                views = returns.returns_for_customer(session, customer_id, order_id)
+            with answered_if_down(dispatcher):
+                variables = await policy_variables()
+                views = await shop().returns(customer_id, order_id)
         except StoreUnavailable:
             return reset
         if not views:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+from typing import List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import StoreUnavailable, shop_now, store_session, stored_time
-from bot.store.satisfaction import record_rating
+from actions.common import StoreUnavailable, answered_if_down, own_database, shop_now, stored_time
+from bot.records.ratings import record_rating
 
 LOW_SCORE = 2
 
@@ -51,11 +51,11 @@ class ActionStoreRating(Action):
         if score is None:
             dispatcher.utter_message(response="utter_anything_else")
             return done
-        task: Dict[str, Any] = {"task": tracker.get_slot("csat_task") or "unknown"}
+        task = tracker.get_slot("csat_task") or "unknown"
         try:
-            with store_session(dispatcher) as session:
-                record_rating(session, tracker.sender_id, task["task"], score,
-                              stored_time(shop_now()))
+            with answered_if_down(dispatcher):
+                await own_database().run(record_rating, tracker.sender_id, task, score,
+                                         stored_time(shop_now()))
         except StoreUnavailable:
             return done
         dispatcher.utter_message(

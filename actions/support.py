@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.names import FALLBACK_ACTION
+from bot.dialogue.names import FALLBACK_ACTION
 
 ACTION_LISTEN = "action_listen"
 

@@ -17,11 +17,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import StoreUnavailable, store_session
-from bot.identity import Contact, parse_contact, parse_order_number
-from bot.privacy import mask_email, mask_phone
+from actions.common import StoreUnavailable, answered_if_down, shop
 from bot.settings import get_settings
-from bot.store import orders
+from bot.text.contacts import Contact, parse_contact, parse_order_number
+from bot.text.masking import mask_email, mask_phone
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +38,9 @@ def vouched_contact(tracker: Tracker) -> Contact | None:
     return parse_contact(metadata.get("whatsapp_phone"))
 
 
-def verified_customer(tracker: Tracker) -> int | None:
+def verified_customer(tracker: Tracker) -> str | None:
     value = tracker.get_slot("verified_customer_id")
-    return int(value) if value is not None else None
+    return str(value) if value is not None else None
 
 
 def failure_slots(
@@ -66,14 +65,14 @@ class VerifiedOrderForm(FormValidationAction):
     def name(self) -> str:
         """Abstract, so that the action server does not register the base class itself."""
 
-    def task_slots(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int, order_id: int
+    async def task_slots(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: str, order_id: str
     ) -> List[str]:
         """Questions to ask once the order is verified; none by default."""
         return []
 
-    def on_order_known(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: int, order_id: int
+    async def on_order_known(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: str, order_id: str
     ) -> Dict[str, Any]:
         """Slots to set as soon as the verified order is known (e.g. a single item)."""
         return {}
@@ -93,32 +92,32 @@ class VerifiedOrderForm(FormValidationAction):
         order_id = parse_order_number(tracker.get_slot("order_id"))
         if order_id is None:
             return ["order_id"]
-        return ["order_id", *self.task_slots(dispatcher, tracker, customer_id, order_id)]
+        return ["order_id", *await self.task_slots(dispatcher, tracker, customer_id, order_id)]
 
-    def _verify(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, number: int, contact: Contact,
+    async def _verify(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, number: str, contact: Contact,
         vouched: bool = False,
     ) -> Dict[str, Any]:
         try:
-            with store_session(dispatcher) as session:
-                found = orders.find_order_for_contact(session, number, contact)
+            with answered_if_down(dispatcher):
+                found = await shop().order_for_contact(number, contact)
         except StoreUnavailable:
             return {"order_id": None, "contact": None}
         if found is None and vouched:
             # Placed with another number (a relative's order): ask as on any channel.
-            return {"order_id": str(number)}
+            return {"order_id": number}
         if found is None:
             return failure_slots(dispatcher, tracker, "utter_verification_failed")
         logger.info("order %s verified by %s", number, _masked(contact))
         return {
-            "order_id": str(number),
+            "order_id": number,
             "contact": contact.value,
             "verified_customer_id": found.customer_id,
             "verification_failures": 0.0,
-            **self.on_order_known(dispatcher, tracker, found.customer_id, number),
+            **await self.on_order_known(dispatcher, tracker, found.customer_id, number),
         }
 
-    def validate_order_id(
+    async def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
@@ -128,17 +127,17 @@ class VerifiedOrderForm(FormValidationAction):
             return {"order_id": None}
         customer_id = verified_customer(tracker)
         if customer_id is not None:
-            return {"order_id": str(number),
-                    **self.on_order_known(dispatcher, tracker, customer_id, number)}
+            return {"order_id": number,
+                    **await self.on_order_known(dispatcher, tracker, customer_id, number)}
         contact = parse_contact(tracker.get_slot("contact"))
         if contact is not None:
-            return self._verify(dispatcher, tracker, number, contact)
+            return await self._verify(dispatcher, tracker, number, contact)
         vouched = vouched_contact(tracker)
         if vouched is not None:
-            return self._verify(dispatcher, tracker, number, vouched, vouched=True)
-        return {"order_id": str(number)}
+            return await self._verify(dispatcher, tracker, number, vouched, vouched=True)
+        return {"order_id": number}
 
-    def validate_contact(
+    async def validate_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
@@ -150,7 +149,7 @@ class VerifiedOrderForm(FormValidationAction):
         if number is None:
             # Given before the order number: keep it, check it once the number comes.
             return {"contact": contact.value}
-        return self._verify(dispatcher, tracker, number, contact)
+        return await self._verify(dispatcher, tracker, number, contact)
 
 
 def say_when_locked(
@@ -164,7 +163,7 @@ def say_when_locked(
     return True
 
 
-def verified_order(dispatcher: CollectingDispatcher, tracker: Tracker) -> tuple[int, int] | None:
+def verified_order(dispatcher: CollectingDispatcher, tracker: Tracker) -> tuple[str, str] | None:
     """(customer id, order number) once an ownership form has finished; None when it did
     not verify one (saying so if verification is locked)."""
     if say_when_locked(dispatcher, tracker):

@@ -263,13 +263,14 @@ def markdown(results: Dict[str, Any], plot_name: str | None) -> str:
     return "\n".join(lines)
 
 
-def write_between_markers(document: Path, content: str) -> None:
+def write_between_markers(document: Path, content: str, begin: str = BEGIN,
+                          end: str = END) -> None:
     text = document.read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text:
-        raise SystemExit(f"{document} lacks the markers {BEGIN!r} ... {END!r}")
-    head, rest = text.split(BEGIN, 1)
-    _old, tail = rest.split(END, 1)
-    document.write_text(f"{head}{BEGIN}\n\n{content}\n{END}{tail}", encoding="utf-8")
+    if begin not in text or end not in text:
+        raise SystemExit(f"{document} lacks the markers {begin!r} ... {end!r}")
+    head, rest = text.split(begin, 1)
+    _old, tail = rest.split(end, 1)
+    document.write_text(f"{head}{begin}\n\n{content}\n{end}{tail}", encoding="utf-8")
 
 
 def plot(results: Dict[str, Any], path: Path) -> None:

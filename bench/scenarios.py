@@ -18,8 +18,8 @@ from bench.load import LevelRun, closed_loop, open_loop, parse_times
 from bench.machine import cpu_seconds, peak_rss_mb
 from bench.servers import Deployment, RasaSide
 from bench.stats import Summary
+from bot.database.engine import Database
 from bot.handoff.models import Ticket
-from bot.store.db import Database
 
 P95_TARGET_MS = 300.0
 # Past this a level is hopeless: higher rates for the same model are skipped.

@@ -25,10 +25,10 @@ from typing import Dict, List, Mapping, Tuple
 from sqlalchemy.engine import make_url
 
 from bench.machine import cpu_seconds
+from bot.database.engine import ensure_database
 from bot.ops.environment import rasa_environment
 from bot.ops.processes import Service, product_services
 from bot.settings import Settings, load_settings
-from bot.store.db import ensure_database
 from tools.loopback import delete_queue, free_port, loopback_environment, servers
 
 START_TIMEOUT = 300

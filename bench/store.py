@@ -22,13 +22,13 @@ from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session
 
-from bot.identity import Contact
+from bot.database.engine import Database
+from bot.schema import drop_schema, seed_demo
 from bot.settings import get_settings
-from bot.store.db import Database
-from bot.store.models import Base, Order, OrderStatus, Product
+from bot.store.models import Order, OrderStatus, Product, StoreBase
 from bot.store.orders import find_order_for_contact, find_order_for_customer, recent_orders
 from bot.store.seed import ORDER_COUNT as DEMO_ORDERS
-from bot.store.seed import seed
+from bot.text.contacts import Contact
 
 FIRST_ORDER = 20_000_000
 FIRST_CUSTOMER = 100_000
@@ -75,7 +75,7 @@ def _rows(count: int, make: Callable[[int], Dict[str, object] | None]) -> Iterat
 
 
 def _insert(connection: Connection, table: str, batches: Iterator[List[dict]]) -> None:
-    target = Base.metadata.tables[table]
+    target = StoreBase.metadata.tables[table]
     for batch in batches:
         connection.execute(target.insert(), batch)
 
@@ -154,30 +154,34 @@ def _generated_orders(database: Database) -> int:
 
 def _build(database: Database, total: int) -> None:
     tz = get_settings().timezone
-    demo_orders = seed(database, datetime.now(tz).date(), tz)
+    demo_orders = seed_demo(database, datetime.now(tz).date(), tz)
     _fill(database, Generated(total - demo_orders))
-    if database.engine.dialect.name == "postgresql":
-        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            c.execute(text("ANALYZE"))
+    analyze(database)
 
 
-def sqlite_store(folder: Path, total: int) -> Database:
-    """The cached SQLite store with ``total`` orders, built first if it is missing."""
-    path = folder / f"store-{total}.db"
+def analyze(database: Database) -> None:
+    """Fresh planner statistics after a bulk fill."""
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.execute(text("ANALYZE"))
+
+
+def kept_sqlite(path: Path, what: str, build: Callable[[Database], None]) -> Database:
+    """The SQLite store at ``path``, built first (under another name) if it is missing."""
     if not path.exists():
         partial = path.with_suffix(".building")
-        for leftover in folder.glob(f"{partial.name}*"):
+        for leftover in path.parent.glob(f"{partial.name}*"):
             leftover.unlink()
-        print(f"Building a SQLite store with {total:,} orders (kept in {path})...", flush=True)
+        print(f"Building a SQLite store with {what} (kept in {path})...", flush=True)
         database = Database(f"sqlite:///{partial}")
-        _build(database, total)
+        build(database)
         database.dispose()
         partial.rename(path)
     return Database(f"sqlite:///{path}")
 
 
-def postgres_store(url: str, total: int) -> Database:
-    """The PostgreSQL store with ``total`` orders; (re)built when it holds another count."""
+def kept_postgres(url: str, what: str, holds: Callable[[Database], bool],
+                  build: Callable[[Database], None]) -> Database:
+    """The PostgreSQL store at ``url``; (re)built unless it ``holds`` what is wanted."""
     parsed = make_url(url)
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -187,11 +191,24 @@ def postgres_store(url: str, total: int) -> Database:
             connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     admin.dispose()
     database = Database(url)
-    if _generated_orders(database) + DEMO_ORDERS != total:
-        print(f"Building PostgreSQL store {parsed.database} with {total:,} orders...", flush=True)
-        database.drop_schema()
-        _build(database, total)
+    if not holds(database):
+        print(f"Building PostgreSQL store {parsed.database} with {what}...", flush=True)
+        drop_schema(database)
+        build(database)
     return database
+
+
+def sqlite_store(folder: Path, total: int) -> Database:
+    """The cached SQLite store with ``total`` orders, built first if it is missing."""
+    return kept_sqlite(folder / f"store-{total}.db", f"{total:,} orders",
+                       lambda database: _build(database, total))
+
+
+def postgres_store(url: str, total: int) -> Database:
+    """The PostgreSQL store with ``total`` orders; (re)built when it holds another count."""
+    return kept_postgres(url, f"{total:,} orders",
+                         lambda database: _generated_orders(database) + DEMO_ORDERS == total,
+                         lambda database: _build(database, total))
 
 
 def lookup_times(database: Database, lookups: int, seed_: int = 7) -> Dict[str, List[float]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import signal
@@ -10,13 +11,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import List
 
+from bot.database.engine import ensure_database, get_database
 from bot.ops.environment import rasa_environment
 from bot.ops.model import ensure_model
 from bot.ops.processes import PARTS, product_services
 from bot.ops.supervisor import Supervisor
+from bot.schema import create_schema, drop_schema, seed_demo
 from bot.settings import Settings, get_settings
-from bot.store.db import ensure_database, get_database
-from bot.store.seed import seed
+from bot.store.seed import is_seeded
 
 
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
@@ -24,13 +26,13 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
         ensure_database(url)
     database = get_database()
     if args.reset:
-        database.drop_schema()
-    elif not database.is_empty():
-        database.create_schema()  # tables added since this store was seeded
+        drop_schema(database)
+    elif is_seeded(database):
+        create_schema(database)  # tables added since this store was seeded
         print("The store already has data; nothing to do (use --reset to rebuild it).")
         return 0
     today = datetime.now(settings.timezone).date()
-    count = seed(database, today, settings.timezone, progress=True)
+    count = seed_demo(database, today, settings.timezone, progress=True)
     print(f"Seeded the demo shop: {count} orders, dated relative to {today.isoformat()}.")
     return 0
 
@@ -74,7 +76,8 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"report: {error}")
         return 2
-    paths = write_files(report_for(settings, period), args.out or settings.runtime_dir / "reports")
+    report = asyncio.run(report_for(settings, period))
+    paths = write_files(report, args.out or settings.runtime_dir / "reports")
     for path in paths:
         print(path)
     return 0

@@ -102,9 +102,15 @@ class Settings:
     rasa_token: str
     timezone: ZoneInfo
     max_verification_failures: int
+    # The shop's order numbers, as a regular expression (the NLU and validation share it).
+    order_number_pattern: str
+    # Where the shop's data comes from: "module:Class" of a bot.shop.ShopBackend.
+    shop_backend: str
     log_level: str
     # Where shoppers' browsers reach Rasa's socket.io (the widget); Rasa's own URL by default.
     chat_public_url: str
+    # Where shoppers reach Asistan's web app (product pages and images in suggestions).
+    web_public_url: str
     whatsapp: WhatsAppSettings
     model_dir: Path = field(default=PROJECT_ROOT / "models")
 
@@ -152,8 +158,12 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         rasa_token=token,
         timezone=ZoneInfo(env.get("SHOP_TIMEZONE", "Europe/Istanbul")),
         max_verification_failures=int(env.get("MAX_VERIFICATION_FAILURES", "3")),
+        order_number_pattern=env.get("ORDER_NUMBER_PATTERN", r"1\d{7}"),
+        shop_backend=env.get("SHOP_BACKEND", "bot.store.backend:SqlShopBackend"),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
         chat_public_url=env.get("CHAT_PUBLIC_URL") or rasa_url,
+        web_public_url=(env.get("WEB_PUBLIC_URL")
+                        or f"http://{host}:{env.get('WEB_PORT', '8080')}").rstrip("/"),
         whatsapp=WhatsAppSettings.from_env(env),
     )
 

@@ -21,9 +21,10 @@ os.environ["DATABASE_URL"] = f"sqlite:///{_RUNTIME / 'store.db'}"
 os.environ["TRACKER_DATABASE_URL"] = f"sqlite:///{_RUNTIME / 'tracker.db'}"
 os.environ.pop("LOCK_STORE_URL", None)
 
+from bot.database.engine import Database, get_database  # noqa: E402
+from bot.schema import seed_demo  # noqa: E402
 from bot.settings import get_settings  # noqa: E402
-from bot.store.db import Database, get_database  # noqa: E402
-from bot.store.seed import seed  # noqa: E402
+from bot.store.seed import is_seeded  # noqa: E402
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 
@@ -36,8 +37,8 @@ def shop_today() -> date:
 def seeded_database() -> Database:
     """The process's own store (what actions use), seeded once for the whole run."""
     database = get_database()
-    if database.is_empty():
-        seed(database, shop_today(), get_settings().timezone)
+    if not is_seeded(database):
+        seed_demo(database, shop_today(), get_settings().timezone)
     return database
 
 

@@ -24,12 +24,12 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.database.engine import ensure_database
 from bot.ops.environment import rasa_environment
 from bot.ops.model import model_path
 from bot.ops.processes import Service, product_services
 from bot.ops.supervisor import Backoff, Supervisor
 from bot.settings import PROJECT_ROOT, Settings, get_settings, load_settings
-from bot.store.db import ensure_database
 from tests.faults.tcp import Forwarder
 from tools.loopback import delete_queue, loopback_environment, servers
 

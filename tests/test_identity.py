@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.identity import Contact, find_spans, parse_contact, parse_order_number
-from bot.privacy import mask_email, mask_phone, mask_text
+from bot.text.contacts import Contact, find_spans, parse_contact, parse_order_number
+from bot.text.masking import mask_email, mask_phone, mask_text
 
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("10045821", 10045821), ("sipariş no: 10045821!", 10045821), ("#10045821", 10045821),
-     ("1004582", None), ("100458211", None), ("05321004582", None), ("", None), (None, None),
-     ("tel 0532 111 22 33 sipariş 10045822", 10045822)],
+    [("10045821", "10045821"), ("sipariş no: 10045821!", "10045821"),
+     ("#10045821", "10045821"), ("1004582", None), ("100458211", None), ("05321004582", None),
+     ("", None), (None, None), ("tel 0532 111 22 33 sipariş 10045822", "10045822")],
 )
 def test_order_numbers(text, number) -> None:
     assert parse_order_number(text) == number

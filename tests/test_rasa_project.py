@@ -66,7 +66,7 @@ def test_data_validates_without_unexplained_warnings() -> None:
 def test_every_family_of_responses_is_complete() -> None:
     """Each kind an action can name has its response (e.g. every complaint type)."""
     from bot.store.models import ReturnStatus
-    from bot.store.vocabulary import shopping_words
+    from bot.text.vocabulary import shopping_words
 
     assert set(DYNAMIC_PREFIXES) == {"utter_apology_", "utter_complaint_",
                                      "utter_return_status_"}

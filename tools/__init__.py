@@ -1,1 +1,2 @@
-"""Development-only code: helpers for the tests and the benchmark, maintainer scripts."""
+"""Development-only code: checks, evaluation and helpers for tests and the benchmark.
+Nothing in the runtime packages (``bot``, ``actions``) imports it."""

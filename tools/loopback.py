@@ -14,10 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Dict, Mapping
 
+from bot.database.engine import Database
+from bot.schema import seed_demo
 from bot.settings import get_settings
-from bot.store.db import Database
 from bot.store.policies import write_policies
-from bot.store.seed import seed
 
 
 def free_port() -> int:
@@ -36,7 +36,7 @@ def seed_store(url: str) -> None:
     the hour the tests or the benchmark happen to run."""
     store = Database(url)
     tz = get_settings().timezone
-    seed(store, datetime.now(tz).date(), tz)
+    seed_demo(store, datetime.now(tz).date(), tz)
     with store.unit_of_work() as session:
         write_policies(session, {"support_open": {d: "00:00-23:59" for d in range(1, 8)}})
     store.dispose()

@@ -3,9 +3,10 @@
 Rasa's stock REST channel passes on a caller's ``metadata`` and ``input_channel`` and puts a
 message without ``sender`` into one shared "default" conversation. Here nobody can claim a
 WhatsApp number (which proves ownership of orders) or another channel, a sender is
-required, and the text is cleaned and braked like on every other channel. A message the
-server could not take into its conversation (its database is down) is answered with the
-apology and 503, so the client knows to send it again.
+required, and the text is cleaned and braked like on every other channel. A product card is
+one reply with its text and its payload (``custom``), as the widget and WhatsApp get it. A
+message the server could not take into its conversation (its database is down) is
+answered with the apology and 503, so the client knows to send it again.
 """
 
 from __future__ import annotations
@@ -28,6 +29,20 @@ _SENDER = re.compile(r"^[\w.:@+-]{1,128}$")
 
 def _bad_request(message: str) -> HTTPResponse:
     return response.json({"error": message}, status=400)
+
+
+class RestOutput(CollectingOutputChannel):
+    """Rasa's collecting output, except that a message with a custom payload (a product
+    card) stays one message with its text and buttons: Rasa's own sends the payload as a
+    second message without text."""
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        if not message.get("custom"):
+            await super().send_response(recipient_id, message)
+            return
+        await self._persist_message(self._message(
+            recipient_id, text=message.get("text") or None, image=message.get("image"),
+            buttons=message.get("buttons") or None, custom=message["custom"]))
 
 
 class RestInput(InputChannel):
@@ -68,7 +83,7 @@ class RestInput(InputChannel):
             text = incoming_text(body.get("message"))
             if not text:
                 return _bad_request("message: non-empty text")
-            collector = CollectingOutputChannel()
+            collector = RestOutput()
             try:
                 await handle(UserMessage(text, collector, sender, input_channel=self.name()))
             except MessageNotHandled:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.names import EXTERNAL_PREFIX
+from bot.dialogue.names import EXTERNAL_PREFIX
 
 MAX_MESSAGE_LENGTH = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")

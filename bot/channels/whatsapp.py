@@ -23,8 +23,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.channels import models as deliveries
-from bot.channels.models import Claim
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.text import incoming_text
 from bot.channels.whatsapp_messages import (
@@ -34,9 +32,11 @@ from bot.channels.whatsapp_messages import (
     outbound_messages,
     signature_valid,
 )
-from bot.privacy import mask_phone
+from bot.database.engine import get_database
+from bot.records import inbound as deliveries
+from bot.records.inbound import Claim
 from bot.server.turns import MessageNotHandled
-from bot.store.db import get_database
+from bot.text.masking import mask_phone
 
 logger = logging.getLogger(__name__)
 # Sent as the shopper's message when they send something the bot cannot read (a photo,
@@ -162,7 +162,7 @@ class WhatsAppInput(InputChannel):
     @staticmethod
     async def _delivery(step: Callable[..., Any], message: Inbound,
                         unknown: Any = None) -> Any:
-        """A step of the replay guard (``bot.channels.models``), off the event loop. If the
+        """A step of the replay guard (``bot.records.inbound``), off the event loop. If the
         database cannot tell, the message is handled: answering twice is better than
         never."""
         try:

@@ -8,7 +8,12 @@ window is open, and so every limit of the API is tested on its own:
 * a list of at most 10 rows, row titles up to 24 and descriptions up to 72 characters,
   opened by a button of up to 20 characters;
 * a free-form message only within 24 hours of the shopper's last message; outside it,
-  only an approved template.
+  only an approved template;
+* an interactive message may have an image header (a link the API fetches: JPEG or PNG).
+
+A product card (a bot message whose ``custom`` is ``{"type": "product", ...}``) becomes one
+interactive message: the product's image as header, its text and page link as body, and its
+payload buttons ("Benzerlerini göster") as reply buttons.
 """
 
 from __future__ import annotations
@@ -146,12 +151,32 @@ def _numbered(body: str, buttons: Sequence[Dict[str, Any]]) -> str:
     return "\n".join([body, "", *lines]) if body else "\n".join(lines)
 
 
+def _product_card(text: str, card: Dict[str, Any]) -> Dict[str, Any]:
+    """A product as one interactive message: image header, text and links, reply buttons."""
+    links = [f"{b['title']}: {b['url']}" for b in card.get("buttons", []) if b.get("url")]
+    replies = [b for b in card.get("buttons", []) if b.get("payload")][:MAX_REPLY_BUTTONS]
+    body = _cut("\n".join([text or str(card.get("name", "")), *links]),
+                INTERACTIVE_BODY_LIMIT)
+    interactive: Dict[str, Any] = {"type": "button", "body": {"text": body}}
+    if card.get("image_url"):
+        interactive["header"] = {"type": "image", "image": {"link": str(card["image_url"])}}
+    if not replies:  # an interactive message needs a button: the text alone then
+        return _text(body)
+    interactive["action"] = _buttons(body, replies)["interactive"]["action"]
+    return {"type": "interactive", "interactive": interactive}
+
+
 def outbound_messages(message: Dict[str, Any], list_button: str, template: str,
                       template_language: str) -> Iterator[Dict[str, Any]]:
     """Graph API message bodies (without recipient) for one Rasa bot message."""
     if message.get("whatsapp_template"):  # an agent's reply outside the service window
         yield {"type": "template", "template": {
             "name": template, "language": {"code": template_language}}}
+        return
+    custom = message.get("custom")
+    if isinstance(custom, dict) and custom.get("type") == "product" and isinstance(
+            custom.get("product"), dict):
+        yield _product_card(str(message.get("text") or "").strip(), custom["product"])
         return
     text = str(message.get("text") or "").strip()
     buttons = message.get("buttons") or message.get("quick_replies") or []

@@ -12,8 +12,10 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import List, Tuple
 
+import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +23,7 @@ from bot.handoff.models import Agent, AgentSession
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 SESSION_LIFETIME = timedelta(hours=8)
+DEMO_AGENTS = Path(__file__).parent / "data" / "demo_agents.yml"
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,13 @@ def create_agent(session: Session, username: str, display_name: str, password: s
     session.add(agent)
     session.flush()
     return _view(agent)
+
+
+def seed_demo_agents(session: Session) -> None:
+    """The console's demo agents (README), for a new install to try the console."""
+    for agent in yaml.safe_load(DEMO_AGENTS.read_text("utf-8")):
+        create_agent(session, agent["username"], agent["display_name"], agent["password"],
+                     agent.get("supervisor", False))
 
 
 def active_agents(session: Session) -> List[AgentView]:

@@ -1,17 +1,26 @@
 """Tables of the agent queue: agents, their console sessions, and handoff tickets.
 
-They share the store's metadata (and so its database by default), so one unit of work can
-read a ticket together with the customer's orders.
+Asistan's own tables (``bot.database.base``), in the database of ``DATABASE_URL`` like the
+demo shop's by default, but never tied to the shop's tables.
 """
 
 from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import relationship
 
-from bot.store.models import Base
+from bot.database.base import AssistantBase
 
 
 class TicketStatus(str, enum.Enum):
@@ -21,7 +30,7 @@ class TicketStatus(str, enum.Enum):
     RETURNED_TO_BOT = "returned_to_bot"
 
 
-class Agent(Base):
+class Agent(AssistantBase):
     __tablename__ = "agents"
 
     id = Column(Integer, primary_key=True)
@@ -32,7 +41,7 @@ class Agent(Base):
     active = Column(Boolean, nullable=False, default=True)
 
 
-class AgentSession(Base):
+class AgentSession(AssistantBase):
     """A logged-in console session; the cookie holds only its random token."""
 
     __tablename__ = "agent_sessions"
@@ -46,7 +55,7 @@ class AgentSession(Base):
     agent = relationship("Agent")
 
 
-class Ticket(Base):
+class Ticket(AssistantBase):
     """One conversation handed to people, with everything the agent needs to start."""
 
     __tablename__ = "tickets"
@@ -54,8 +63,10 @@ class Ticket(Base):
     id = Column(Integer, primary_key=True)
     conversation_id = Column(String(255), nullable=False, index=True)
     channel = Column(String(40), nullable=False)
-    customer_id = Column(ForeignKey("customers.id"))
-    order_id = Column(ForeignKey("orders.id"))
+    # The shop's ids, as the shop backend gave them: no foreign keys, because the shop's
+    # data may live in another database or platform altogether.
+    customer_id = Column(String(64))
+    order_id = Column(String(64))
     reason = Column(String(40), nullable=False)
     priority = Column(Integer, nullable=False)
     status = Column(String(20), nullable=False)

@@ -16,13 +16,10 @@ from typing import List, Sequence, Tuple
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.handoff import reasons
 from bot.handoff.models import Agent, Ticket, TicketStatus
 
 OPEN = (TicketStatus.WAITING.value, TicketStatus.ASSIGNED.value)
-# Why a conversation was handed off, and its place in the queue (higher is served first):
-# anger and sensitive topics first.
-REASON_PRIORITY = {"angry": 3, "sensitive": 3, "frustration": 2, "repeated_fallback": 2,
-                   "repeated_question": 2, "verification_failed": 2, "asked_for_human": 1}
 WAIT_HISTORY = timedelta(days=7)
 MIN_WAIT_SAMPLES = 3
 
@@ -32,8 +29,8 @@ class TicketView:
     id: int
     conversation_id: str
     channel: str
-    customer_id: int | None
-    order_id: int | None
+    customer_id: str | None
+    order_id: str | None
     reason: str
     priority: int
     status: str
@@ -72,17 +69,17 @@ def open_ticket(
     conversation_id: str,
     channel: str,
     reason: str,
-    priority: int,
     summary: str,
     sentiment_trail: Sequence[str],
     now: datetime,
-    customer_id: int | None = None,
-    order_id: int | None = None,
+    customer_id: str | None = None,
+    order_id: str | None = None,
 ) -> Tuple[TicketView, bool]:
     """The conversation's open ticket, created if there is none; and whether it was created.
 
     A second request while one is open raises its priority if the new reason is more urgent.
     """
+    priority = reasons.priority(reason)
     existing = session.execute(
         select(Ticket).where(Ticket.conversation_id == conversation_id,
                              Ticket.status.in_(OPEN)).with_for_update()

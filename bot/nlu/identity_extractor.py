@@ -1,7 +1,7 @@
 """Extracts order numbers, e-mail addresses and phone numbers with the store's own rules.
 
 These have exact shapes, so a learned extractor adds nothing but mistakes. Using
-:mod:`bot.identity` here means the NLU and the actions agree on one definition of an order
+:mod:`bot.text.contacts` here means the NLU and the actions agree on one definition of an order
 number or a Turkish phone number, and entity values arrive already canonical
 ("0532 111 22 33" -> "5321112233").
 """
@@ -25,7 +25,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.identity import find_spans
+from bot.text.contacts import find_spans
 
 
 @DefaultV1Recipe.register(

@@ -22,7 +22,7 @@ import numpy as np
 import yaml
 from scipy.special import softmax
 
-from bot.nlu.turkish import fold, turkish_lower
+from bot.text.turkish import fold, turkish_lower
 
 DATA_DIR = Path(__file__).parent / "data"
 TRAINING_FILE = DATA_DIR / "sentiment_train.tsv"

@@ -2,7 +2,7 @@
 
 Tokens keep the offsets of the original message, so entities are still cut from what the
 shopper wrote (an e-mail keeps its case), while every featurizer after this one sees the
-folded form (see :mod:`bot.nlu.turkish`).
+folded form (see :mod:`bot.text.turkish`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.turkish import fold
+from bot.text.turkish import fold
 
 
 @DefaultV1Recipe.register(

@@ -17,10 +17,10 @@ from typing import Any, Dict, List
 import aio_pika
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.database.engine import Database
 from bot.reporting.conversations import ShopperMessageRow, record
 from bot.server.broker import exchange_for
 from bot.settings import Settings
-from bot.store.db import Database
 
 logger = logging.getLogger(__name__)
 BATCH = 200

@@ -28,9 +28,10 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.names import EXTERNAL_PREFIX, FALLBACK_INTENT
+from bot.dialogue.names import EXTERNAL_PREFIX, FALLBACK_INTENT
+from bot.handoff.reasons import HandoffReason
 from bot.nlu.sentiment import is_threat
-from bot.store.vocabulary import first_match, mentions, shopping_words
+from bot.text.vocabulary import first_match, mentions, shopping_words
 
 HANDOFF = "action_handoff"
 APOLOGY = "action_calm_apology"
@@ -103,23 +104,23 @@ class EscalationPolicy(Policy):
         latest = turns[-1]
         intent = latest.intent_name
         if intent == "human_handoff":
-            return "asked_for_human"
+            return HandoffReason.ASKED_FOR_HUMAN.value
         if _is_sensitive(latest.text or ""):
-            return "sensitive"
+            return HandoffReason.SENSITIVE.value
         if sentiment_label(latest) == "angry":
-            return "angry"
+            return HandoffReason.ANGRY.value
         recent = turns[-self.config["window"]:]
         if sum(1 for t in recent if sentiment_label(t) in NEGATIVE) >= self.config[
                 "negative_turns"]:
-            return "frustration"
+            return HandoffReason.FRUSTRATION.value
         in_a_row = turns[-self.config["fallbacks_in_a_row"]:]
         if len(in_a_row) == self.config["fallbacks_in_a_row"] and all(
                 t.intent_name in MISSES for t in in_a_row):
-            return "repeated_fallback"
+            return HandoffReason.REPEATED_FALLBACK.value
         asked = [_question(t) for t in turns[-self.config["question_window"]:]]
         if intent not in NOT_QUESTIONS and intent not in MISSES and asked.count(
                 _question(latest)) >= self.config["same_question"]:
-            return "repeated_question"
+            return HandoffReason.REPEATED_QUESTION.value
         return None
 
     def _predict(self, domain: Domain, action: str,
@@ -143,13 +144,13 @@ class EscalationPolicy(Policy):
             return self._predict(domain, ACTION_LISTEN_NAME)
         if latest_action == ACTION_LISTEN_NAME:
             reason = self.reason(tracker)
-            if reason == "angry":
+            if reason == HandoffReason.ANGRY.value:
                 return self._predict(domain, APOLOGY, reason)
             if reason:
                 return self._predict(domain, HANDOFF, reason)
         elif tracker.get_slot("verification_locked") and not tracker.get_slot(
                 "handoff_reason") and self._just_ran_an_order_action(tracker):
-            return self._predict(domain, HANDOFF, "verification_failed")
+            return self._predict(domain, HANDOFF, HandoffReason.VERIFICATION_FAILED.value)
         return self._prediction(self._default_predictions(domain))
 
     @staticmethod

@@ -32,11 +32,11 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.names import EXTERNAL_PREFIX, FALLBACK_ACTION, FALLBACK_INTENT
-from bot.store.models import Base
+from bot.database.base import AssistantBase
+from bot.dialogue.names import EXTERNAL_PREFIX, FALLBACK_ACTION, FALLBACK_INTENT
 
 
-class ShopperMessageRow(Base):
+class ShopperMessageRow(AssistantBase):
     """One message a shopper wrote (intents the processes send among themselves are not)."""
 
     __tablename__ = "shopper_messages"

@@ -16,9 +16,10 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from bot.formatting import LOCALE
+from bot.handoff import reasons
 from bot.reporting import figures
 from bot.reporting.report import DEFINITIONS, Report, Score
+from bot.text.formatting import LOCALE
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSAT_SCALE = 5
@@ -76,6 +77,7 @@ def _environment() -> Environment:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     environment.filters.update(percent=_percent, number=_number, day=_day)
+    environment.globals["reason_labels"] = reasons.labels()
     return environment
 
 

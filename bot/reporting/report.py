@@ -6,6 +6,7 @@ so a machine reader knows what each number means); docs/report.md explains them 
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 from collections import Counter
 from dataclasses import dataclass
@@ -15,12 +16,13 @@ from typing import Dict, Iterable, List, Sequence, Set, Tuple
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from bot.privacy import mask_text
+from bot.database.engine import database_for
 from bot.reporting import conversations as shoppers
-from bot.reporting import shop
+from bot.reporting import desk
 from bot.reporting.period import Period
 from bot.settings import Settings
-from bot.store.db import database_for
+from bot.shop import get_shop
+from bot.text.masking import mask_text
 
 TOP = 10
 
@@ -125,7 +127,7 @@ def _ranked(counts: Counter, limit: int | None = None) -> Tuple[Count, ...]:
     return tuple(Count(name, count) for name, count in ranked[:limit])
 
 
-def _csat(ratings: Sequence[shop.Rating]) -> Csat:
+def _csat(ratings: Sequence[desk.Rating]) -> Csat:
     by_task: Dict[str, List[int]] = {}
     for rating in ratings:
         by_task.setdefault(rating.task, []).append(rating.score)
@@ -137,12 +139,12 @@ def _csat(ratings: Sequence[shop.Rating]) -> Csat:
     )
 
 
-def build_report(period: Period, engine: Engine, session: Session) -> Report:
-    """Read the store database for ``period`` and compute every figure of the report."""
+def build_report(period: Period, engine: Engine, session: Session, orders: int) -> Report:
+    """Read Asistan's records for ``period`` and compute every figure of the report;
+    ``orders`` is how many the shop says were placed in it."""
     messages = shoppers.shopper_messages(engine, period.start, period.end)
-    tickets = shop.handoffs(session, period.start, period.end)
-    ratings = shop.ratings(session, period.start, period.end)
-    orders = shop.orders_placed(session, period.start, period.end)
+    tickets = desk.handoffs(session, period.start, period.end)
+    ratings = desk.ratings(session, period.start, period.end)
     fallbacks = shoppers.fallback_texts(engine, period.start, period.end)
 
     conversations = {m.sender_id for m in messages}
@@ -171,8 +173,14 @@ def build_report(period: Period, engine: Engine, session: Session) -> Report:
     )
 
 
-def report_for(settings: Settings, period: Period) -> Report:
-    """The report of ``period`` from the store database named by ``settings``."""
-    store = database_for(settings.database_url)
-    with store.unit_of_work() as session:
-        return build_report(period, store.engine, session)
+async def report_for(settings: Settings, period: Period) -> Report:
+    """The report of ``period``: the shop's order count from its backend, the rest from
+    Asistan's records in the store database, read on a worker thread."""
+    orders = await get_shop().orders_placed(period.start, period.end)
+
+    def build() -> Report:
+        store = database_for(settings.database_url)
+        with store.unit_of_work() as session:
+            return build_report(period, store.engine, session, orders)
+
+    return await asyncio.to_thread(build)

@@ -24,8 +24,8 @@ from rasa.core.brokers.pika import PikaEventBroker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.database.engine import Database, database_for
 from bot.reporting.conversations import ShopperMessageRow, record
-from bot.store.db import Database, database_for
 
 logger = logging.getLogger(__name__)
 

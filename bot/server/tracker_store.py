@@ -37,7 +37,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from bot.store.db import engine_options
+from bot.database.engine import engine_options
 
 # What each backend runs on a new connection so that commits do not wait for the disk.
 COMMIT_SETTINGS = {

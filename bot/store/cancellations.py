@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.shop.types import CancelOutcome
 from bot.store.models import Order, OrderStatus
-
-
-class CancelOutcome(str, enum.Enum):
-    CANCELLED = "cancelled"
-    ALREADY_CANCELLED = "already_cancelled"
-    ALREADY_SHIPPED = "already_shipped"
-    NOT_FOUND = "not_found"
-
-
-def can_cancel(status: str) -> bool:
-    """Only an order still being prepared can be cancelled; later it is a return."""
-    return status == OrderStatus.PREPARING.value
 
 
 def cancel_order(session: Session, order_id: int, customer_id: int, now: datetime) -> CancelOutcome:
@@ -36,7 +24,7 @@ def cancel_order(session: Session, order_id: int, customer_id: int, now: datetim
         return CancelOutcome.NOT_FOUND
     if order.status == OrderStatus.CANCELLED.value:
         return CancelOutcome.ALREADY_CANCELLED
-    if not can_cancel(order.status):
+    if order.status != OrderStatus.PREPARING.value:
         return CancelOutcome.ALREADY_SHIPPED
     order.status = OrderStatus.CANCELLED.value
     order.cancelled_at = now

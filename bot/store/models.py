@@ -1,4 +1,4 @@
-"""The store's tables (SQLAlchemy 1.4, declarative, used in 2.0 style).
+"""The demo shop's tables (SQLAlchemy 1.4, declarative, used in 2.0 style).
 
 Order numbers are the orders' primary keys: shoppers read them off their e-mails, so they are
 8-digit numbers chosen by the shop, not database counters. Money is :class:`Money` (exact
@@ -7,11 +7,11 @@ kuruş); moments are timezone-naive UTC, days are plain dates in the shop's time
 
 from __future__ import annotations
 
-import enum
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     Boolean,
     Column,
@@ -24,10 +24,14 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    event,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
-Base = declarative_base()
+from bot.shop.types import OrderStatus, RefundStatus, ReturnStatus  # noqa: F401 (re-exported)
+
+# The demo shop's own metadata: a shop on its own platform never creates these tables.
+StoreBase = declarative_base()
 
 KURUS = Decimal("0.01")
 
@@ -51,32 +55,7 @@ class Money(TypeDecorator):
 MONEY = Money()
 
 
-class OrderStatus(str, enum.Enum):
-    """Where an order is in its life. "Late" is not a status: it is derived from the estimate."""
-
-    PREPARING = "preparing"
-    SHIPPED = "shipped"
-    OUT_FOR_DELIVERY = "out_for_delivery"
-    DELIVERED = "delivered"
-    CANCELLED = "cancelled"
-    RETURNED = "returned"
-
-
-class ReturnStatus(str, enum.Enum):
-    AWAITING_DROPOFF = "awaiting_dropoff"
-    IN_TRANSIT = "in_transit"
-    RECEIVED = "received"
-    INSPECTED = "inspected"
-    REFUNDED = "refunded"
-    REJECTED = "rejected"
-
-
-class RefundStatus(str, enum.Enum):
-    PENDING = "pending"
-    PAID = "paid"
-
-
-class Customer(Base):
+class Customer(StoreBase):
     __tablename__ = "customers"
 
     id = Column(Integer, primary_key=True)
@@ -90,34 +69,110 @@ class Customer(Base):
     orders = relationship("Order", back_populates="customer")
 
 
-class Category(Base):
+class Category(StoreBase):
+    """A department (no parent) or a category of products inside one."""
+
     __tablename__ = "categories"
 
     slug = Column(String(40), primary_key=True)
     name = Column(String(80), nullable=False)
+    parent_slug = Column(ForeignKey("categories.slug"), index=True)
+    position = Column(Integer, nullable=False, default=0)  # the shop's order of categories
     returnable = Column(Boolean, nullable=False, default=True)
-    # Comma-separated words shoppers use for the category ("kulaklık,hoparlör").
+    # Comma-separated words shoppers use for the whole category ("kulaklık,earbuds").
     keywords = Column(Text, nullable=False, default="")
+    # Kinds of product inside the category, as JSON {words a product's text has: [what
+    # shoppers say]}: {"eşofman altı": ["eşofman altı"], "maskara": ["maskara", "rimel"]}.
+    types = Column(Text, nullable=False, default="{}")
+    # Comma-separated categories whose products this one's go with ("telefon kılıfı" is
+    # asked for with "telefon" in the same breath: the accessory is what is wanted).
+    accessory_for = Column(Text, nullable=False, default="")
 
 
-class Product(Base):
+class Product(StoreBase):
     __tablename__ = "products"
 
     id = Column(Integer, primary_key=True)
     sku = Column(String(20), nullable=False, unique=True)
     name = Column(String(160), nullable=False)
-    category_slug = Column(ForeignKey("categories.slug"), nullable=False, index=True)
+    category_slug = Column(ForeignKey("categories.slug"), nullable=False)
     brand = Column(String(60), nullable=False)
     price = Column(MONEY, nullable=False)
     stock = Column(Integer, nullable=False)
     rating = Column(Float, nullable=False)
     rating_count = Column(Integer, nullable=False)
     tags = Column(Text, nullable=False, default="")
+    description = Column(Text, nullable=False, default="")
+    # The rating weighted by how many rated (bot/store/search.py `quality`), kept with it.
+    quality = Column(Float, nullable=False, default=0.0)
 
     category = relationship("Category")
+    attributes = relationship("ProductAttribute", order_by="ProductAttribute.name",
+                              cascade="all, delete-orphan")
+
+    __table_args__ = (Index("ix_products_category_price", "category_slug", "price"),
+                      Index("ix_products_category_quality", "category_slug", "quality"))
 
 
-class Order(Base):
+class ProductAttribute(StoreBase):
+    """One value of one attribute of a product ("connection" = "wireless"); several values
+    of one attribute are several rows. Keys and values are those of product_words.yml."""
+
+    __tablename__ = "product_attributes"
+
+    product_id = Column(ForeignKey("products.id"), primary_key=True)
+    name = Column(String(40), primary_key=True)
+    value = Column(String(60), primary_key=True)
+
+
+class ProductDocument(StoreBase):
+    """A product's searchable text, as the search index reads it (bot/store/search.py adds
+    each backend's full-text index over it)."""
+
+    __tablename__ = "product_documents"
+
+    product_id = Column(ForeignKey("products.id"), primary_key=True)
+    category = Column(String(60), nullable=False)
+    body = Column(Text, nullable=False)
+
+
+# The full-text indexes over product_documents, one per backend, kept by the database itself.
+# SQLite: an FTS5 table reading its text from product_documents, updated by triggers; the body
+# is folded and split by bot/store/search.py, so FTS5's simple tokenizer is all it needs.
+# PostgreSQL: a stored tsvector with the 'simple' configuration (the text is folded already,
+# and PostgreSQL's Turkish stemmer expects Turkish letters) and a GIN index.
+_FTS = "product_fts"
+_SQLITE_SEARCH = (
+    f"CREATE VIRTUAL TABLE {_FTS} USING fts5(category, body, content='product_documents', "
+    "content_rowid='product_id', tokenize='unicode61 remove_diacritics 2', prefix='3 4 5')",
+    f"CREATE TRIGGER product_documents_ai AFTER INSERT ON product_documents BEGIN "
+    f"INSERT INTO {_FTS}(rowid, category, body) VALUES (new.product_id, new.category, new.body); "
+    "END",
+    f"CREATE TRIGGER product_documents_ad AFTER DELETE ON product_documents BEGIN "
+    f"INSERT INTO {_FTS}({_FTS}, rowid, category, body) "
+    "VALUES ('delete', old.product_id, old.category, old.body); END",
+    f"CREATE TRIGGER product_documents_au AFTER UPDATE ON product_documents BEGIN "
+    f"INSERT INTO {_FTS}({_FTS}, rowid, category, body) "
+    "VALUES ('delete', old.product_id, old.category, old.body); "
+    f"INSERT INTO {_FTS}(rowid, category, body) VALUES (new.product_id, new.category, new.body); "
+    "END",
+)
+_POSTGRES_SEARCH = (
+    "ALTER TABLE product_documents ADD COLUMN search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED",
+    "CREATE INDEX ix_product_documents_search ON product_documents USING gin (search_vector)",
+)
+for _statement in _SQLITE_SEARCH:
+    event.listen(ProductDocument.__table__, "after_create",
+                 DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in _POSTGRES_SEARCH:
+    event.listen(ProductDocument.__table__, "after_create",
+                 DDL(_statement).execute_if(dialect="postgresql"))
+event.listen(ProductDocument.__table__, "before_drop",
+             DDL(f"DROP TABLE IF EXISTS {_FTS}").execute_if(dialect="sqlite"))
+
+
+class Order(StoreBase):
     __tablename__ = "orders"
 
     id = Column(BigInteger, primary_key=True, autoincrement=False)
@@ -139,7 +194,7 @@ class Order(Base):
     __table_args__ = (Index("ix_orders_customer_placed", "customer_id", "placed_at"),)
 
 
-class OrderLine(Base):
+class OrderLine(StoreBase):
     __tablename__ = "order_lines"
 
     id = Column(Integer, primary_key=True)
@@ -152,7 +207,7 @@ class OrderLine(Base):
     product = relationship("Product")
 
 
-class Shipment(Base):
+class Shipment(StoreBase):
     __tablename__ = "shipments"
 
     id = Column(Integer, primary_key=True)
@@ -170,7 +225,7 @@ class Shipment(Base):
     )
 
 
-class ShipmentEvent(Base):
+class ShipmentEvent(StoreBase):
     __tablename__ = "shipment_events"
 
     id = Column(Integer, primary_key=True)
@@ -183,7 +238,7 @@ class ShipmentEvent(Base):
     shipment = relationship("Shipment", back_populates="events")
 
 
-class Return(Base):
+class Return(StoreBase):
     __tablename__ = "returns"
 
     id = Column(Integer, primary_key=True)
@@ -200,7 +255,7 @@ class Return(Base):
     refund = relationship("Refund", back_populates="return_", uselist=False)
 
 
-class ReturnLine(Base):
+class ReturnLine(StoreBase):
     __tablename__ = "return_lines"
 
     id = Column(Integer, primary_key=True)
@@ -212,7 +267,7 @@ class ReturnLine(Base):
     order_line = relationship("OrderLine")
 
 
-class Refund(Base):
+class Refund(StoreBase):
     __tablename__ = "refunds"
 
     id = Column(Integer, primary_key=True)
@@ -225,7 +280,7 @@ class Refund(Base):
     return_ = relationship("Return", back_populates="refund")
 
 
-class Coupon(Base):
+class Coupon(StoreBase):
     __tablename__ = "coupons"
 
     code = Column(String(30), primary_key=True)
@@ -237,7 +292,7 @@ class Coupon(Base):
     active = Column(Boolean, nullable=False, default=True)
 
 
-class Policy(Base):
+class Policy(StoreBase):
     """One shop policy value, JSON-encoded so numbers and tables keep their types."""
 
     __tablename__ = "policies"
@@ -245,14 +300,3 @@ class Policy(Base):
     key = Column(String(60), primary_key=True)
     value = Column(Text, nullable=False)
 
-
-class SatisfactionRating(Base):
-    """A shopper's 1-to-5 answer to "did this help?", per conversation and task."""
-
-    __tablename__ = "satisfaction_ratings"
-
-    id = Column(Integer, primary_key=True)
-    conversation_id = Column(String(255), nullable=False, index=True)
-    task = Column(String(40), nullable=False)
-    score = Column(Integer, nullable=False)
-    created_at = Column(DateTime, nullable=False, index=True)

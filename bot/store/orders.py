@@ -8,69 +8,22 @@ mismatching contact look the same to the caller: both are ``None``.
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
-from typing import List, Tuple
+from typing import List
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from bot.identity import Contact
+from bot.shop.types import OrderDetails, OrderSummary, TrackingEvent
 from bot.store.models import (
     Customer,
     Order,
     OrderLine,
-    OrderStatus,
     Product,
     Shipment,
     ShipmentEvent,
 )
-
-IN_TRANSIT = (OrderStatus.SHIPPED.value, OrderStatus.OUT_FOR_DELIVERY.value)
-
-
-@dataclass(frozen=True)
-class TrackingEvent:
-    occurred_at: datetime
-    description: str
-    location: str | None
-
-
-@dataclass(frozen=True)
-class OrderDetails:
-    """What a verified shopper may learn about one order."""
-
-    order_id: int
-    customer_id: int
-    status: str
-    placed_at: datetime
-    cancelled_at: datetime | None
-    total: Decimal
-    items: Tuple[str, ...]
-    carrier: str | None
-    tracking_number: str | None
-    estimated_delivery: date | None
-    delivered_at: datetime | None
-    last_event: TrackingEvent | None
-
-    def is_late(self, today: date) -> bool:
-        """On its way and past the promised day (an order with no promise is never "late")."""
-        return (
-            self.status in IN_TRANSIT
-            and self.estimated_delivery is not None
-            and self.estimated_delivery < today
-        )
-
-
-@dataclass(frozen=True)
-class OrderSummary:
-    order_id: int
-    status: str
-    placed_at: datetime
-    total: Decimal
-    item_count: int
+from bot.text.contacts import Contact
 
 
 def _contact_matches(email: str, phone: str, contact: Contact) -> bool:
@@ -114,8 +67,8 @@ def _details(session: Session, order: Row) -> OrderDetails:
         if event is not None:
             last_event = TrackingEvent(*event)
     return OrderDetails(
-        order_id=order.id,
-        customer_id=order.customer_id,
+        order_id=str(order.id),
+        customer_id=str(order.customer_id),
         status=order.status,
         placed_at=order.placed_at,
         cancelled_at=order.cancelled_at,
@@ -162,4 +115,5 @@ def recent_orders(session: Session, customer_id: int, limit: int = 5) -> List[Or
         .order_by(Order.placed_at.desc())
         .limit(limit)
     )
-    return [OrderSummary(*row) for row in session.execute(query).all()]
+    return [OrderSummary(str(order_id), *rest)
+            for order_id, *rest in session.execute(query).all()]

@@ -1,80 +1,31 @@
 """The shop's policies, read from the ``policies`` table at answer time.
 
 A shop owner changes a fee or a window in the database (or in ``data/policies.yml`` and
-re-seeds); the next reply uses the new value without retraining anything.
+re-seeds); the next reply uses the new value without retraining anything. A key that a
+newer release adds and the shop's table does not have yet takes the value shipped in
+``data/policies.yml``, so an upgrade never breaks a running shop's answers.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
-from datetime import datetime, time
+from dataclasses import fields
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Mapping, Tuple
+from typing import Any, Dict, Mapping
 
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.formatting import money
+from bot.shop.types import ShopPolicies
 from bot.store.models import Policy
 
 POLICY_FILE = Path(__file__).parent / "data" / "policies.yml"
 
 
-@dataclass(frozen=True)
-class ShopPolicies:
-    shop_name: str
-    support_phone: str
-    support_email: str
-    support_address: str
-    support_hours: str
-    support_open: Mapping[int, str]
-    dispatch_cutoff_hour: int
-    delivery_days_min: int
-    delivery_days_max: int
-    carriers: str
-    free_shipping_threshold: Decimal
-    shipping_fee: Decimal
-    cash_on_delivery_fee: Decimal
-    cash_on_delivery_limit: Decimal
-    max_installments: int
-    installment_min_amount: Decimal
-    return_window_days: int
-    return_carrier: str
-    return_shipping_note: str
-    refund_days: int
-    exchange_window_days: int
-    warranty_years: int
-    address_change_deadline: str
-    coupon_limit: str
-
-    def opening_hours(self, weekday: int) -> Tuple[time, time] | None:
-        """Opening and closing time of the agent desk on an ISO weekday, None if closed."""
-        span = self.support_open.get(weekday)
-        if not span:
-            return None
-        start, end = (time.fromisoformat(part.strip()) for part in span.split("-"))
-        return start, end
-
-    def is_support_open(self, local_now: datetime) -> bool:
-        hours = self.opening_hours(local_now.isoweekday())
-        return bool(hours) and hours[0] <= local_now.time() < hours[1]
-
-    def reply_variables(self) -> Dict[str, str]:
-        """Every policy as text ready for a ``domain.yml`` response ("49,90", "14")."""
-        variables: Dict[str, str] = {}
-        for item in fields(self):
-            value = getattr(self, item.name)
-            if isinstance(value, Decimal):
-                variables[item.name] = money(value)
-            elif not isinstance(value, Mapping):
-                variables[item.name] = str(value)
-        return variables
-
-
-def _coerce(raw: Mapping[str, Any]) -> ShopPolicies:
+def coerce_policies(raw: Mapping[str, Any]) -> ShopPolicies:
     """Turn loosely typed values (YAML or JSON) into the dataclass's field types."""
     values: Dict[str, Any] = {}
     for item in fields(ShopPolicies):
@@ -96,6 +47,11 @@ def load_policy_file(path: Path = POLICY_FILE) -> Dict[str, Any]:
         return yaml.safe_load(handle)
 
 
+@lru_cache(maxsize=1)
+def _shipped_defaults() -> Dict[str, Any]:
+    return load_policy_file()
+
+
 def write_policies(session: Session, raw: Mapping[str, Any]) -> None:
     """Store (insert or replace) policy values; unknown keys are refused."""
     known = {item.name for item in fields(ShopPolicies)}
@@ -108,4 +64,5 @@ def write_policies(session: Session, raw: Mapping[str, Any]) -> None:
 
 def get_policies(session: Session) -> ShopPolicies:
     rows = session.execute(select(Policy.key, Policy.value)).all()
-    return _coerce({key: json.loads(value) for key, value in rows})
+    stored = {key: json.loads(value) for key, value in rows}
+    return coerce_policies({**_shipped_defaults(), **stored})

@@ -1,152 +1,66 @@
-"""Product suggestions: by category words, budget and free-text need, best first.
+"""Product suggestions: what the shopper asked for, what goes with what they bought, what is
+like a product they saw; and the honest answer when nothing fits.
 
-The catalogue is small enough to rank in Python after SQL has applied stock, category and
-price filters; matching works on folded Turkish (see :mod:`bot.nlu.turkish`), so
-"kulaklik" finds "kulaklık".
+The searching itself is bot/store/search.py; reading the request is bot/store/request.py.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Dict, Iterable, List, Sequence, Set, Tuple
+import json
+from dataclasses import dataclass, replace
+from typing import Dict, List, Sequence, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.nlu.turkish import fold
-from bot.store.models import Category, Order, OrderLine, Product
-from bot.store.vocabulary import mentions, shopping_words
+from bot.shop.types import (
+    ProductAnswer,
+    ProductMode,
+    ProductOutcome,
+    ProductQuery,
+    ProductView,
+)
+from bot.store.models import Category, Order, OrderLine, Product, ProductAttribute
+from bot.store.request import (
+    AttributeFilter,
+    Catalogue,
+    CategoryInfo,
+    PriceLevel,
+    ProductRequest,
+    reader_for,
+    suggestion_rules,
+)
+from bot.store.search import (
+    ProductResults,
+    cheapest_fit,
+    product_views,
+    search_products,
+)
 
-MIN_WORD = 4
-
-
-@dataclass(frozen=True)
-class ProductView:
-    product_id: int
-    name: str
-    brand: str
-    category_slug: str
-    category_name: str
-    price: Decimal
-    rating: float
-    rating_count: int
-
-
-@dataclass(frozen=True)
-class Budget:
-    low: Decimal | None = None
-    high: Decimal | None = None
-
-
-def parse_budget(text: str | None) -> Budget:
-    """ "500 TL altı" -> (None, 500); "2 bin TL üstü" -> (2000, None); "3000 civarı" ±20%."""
-    if not text:
-        return Budget()
-    folded = fold(text)
-    match = re.search(r"(\d+(?:[.,]\d{3})*(?:,\d+)?)\s*(bin|k)?\b", folded)
-    if not match:
-        return Budget()
-    number = match.group(1).replace(".", "").replace(",", ".")
-    amount = Decimal(number) * (1000 if match.group(2) else 1)
-    words = shopping_words()
-    tail = folded[match.end():]
-    if mentions(tail, words["budget_around"]):
-        share = Decimal(str(words["around_share"]))
-        return Budget(amount * (1 - share), amount * (1 + share))
-    if mentions(tail, words["budget_min"]):
-        return Budget(low=amount)
-    return Budget(high=amount)  # "500 TL'lik", "500 TL altı": a ceiling is what people mean
+# How many of a customer's latest purchases personal suggestions start from.
+RECENT_PURCHASES = 3
+MODEL = "model"  # the attribute naming a device ("galaxy_a55")
+COMPATIBLE = "compatible"  # the attribute naming the devices an accessory fits
+AUDIENCE = "audience"
+ADULTS = ("women", "men")
+UNISEX = "unisex"
 
 
-def _tokens(text: str) -> Set[str]:
-    return {token for token in re.findall(r"\w+", fold(text)) if len(token) >= MIN_WORD}
+def catalogue(session: Session) -> Catalogue:
+    """The category tree as the request reader needs it."""
+    rows = session.execute(select(Category.slug, Category.name, Category.parent_slug,
+                                  Category.keywords, Category.types, Category.accessory_for)
+                           .order_by(Category.position, Category.slug))
+    return Catalogue(tuple(
+        CategoryInfo(slug, name, parent, tuple(k for k in keywords.split(",") if k),
+                     tuple(s for s in accessory_for.split(",") if s),
+                     tuple((key, tuple(phrases)) for key, phrases in json.loads(types).items()))
+        for slug, name, parent, keywords, types, accessory_for in rows))
 
 
-def _related(a: str, b: str) -> bool:
-    """Suffix-tolerant match of two folded words ("kulakliklar" ~ "kulaklik")."""
-    return a.startswith(b) or b.startswith(a)
-
-
-def match_categories(session: Session, words: Iterable[str]) -> List[str]:
-    """Slugs of the categories whose keywords match any of ``words``."""
-    wanted = [fold(word) for word in words if word]
-    found = []
-    for slug, keywords in session.execute(select(Category.slug, Category.keywords)):
-        folded = [fold(k) for k in keywords.split(",") if k]
-        if any(w == k or _related(w, k) for w in wanted for k in folded if len(w) >= 3):
-            found.append(slug)
-    return found
-
-
-def _view(product: Product) -> ProductView:
-    return ProductView(product.id, product.name, product.brand, product.category_slug,
-                       product.category.name, product.price, product.rating,
-                       product.rating_count)
-
-
-def _score(product: Product, need: Set[str]) -> Tuple[int, float]:
-    """More matched need-words first, then a rating weighted by how many people rated."""
-    haystack = _tokens(f"{product.name} {product.brand} {product.tags.replace(',', ' ')}")
-    hits = sum(1 for word in need if any(_related(word, hay) for hay in haystack))
-    return hits, product.rating * math.log1p(product.rating_count)
-
-
-def suggest_products(
-    session: Session,
-    *,
-    categories: Sequence[str] = (),
-    budget: Budget = Budget(),
-    need: str = "",
-    exclude: Iterable[int] = (),
-    limit: int = 5,
-    offset: int = 0,
-) -> List[ProductView]:
-    """In-stock products that fit, best first; with a need but no category, only matches."""
-    query = select(Product).join(Category).where(Product.stock > 0)
-    if categories:
-        query = query.where(Product.category_slug.in_(categories))
-    if budget.low is not None:
-        query = query.where(Product.price >= budget.low)
-    if budget.high is not None:
-        query = query.where(Product.price <= budget.high)
-    excluded = set(exclude)
-    need_words = _tokens(need)
-    ranked = []
-    for product in session.execute(query).scalars():
-        if product.id in excluded:
-            continue
-        score = _score(product, need_words)
-        if need_words and not categories and score[0] == 0:
-            continue
-        ranked.append((score, product))
-    ranked.sort(key=lambda item: item[0], reverse=True)
-    return [_view(product) for _, product in ranked[offset:offset + limit]]
-
-
-def purchase_history(session: Session, customer_id: int) -> Tuple[Set[int], List[str]]:
-    """Products the customer bought, and their categories, most bought first."""
-    rows = session.execute(
-        select(Product.id, Product.category_slug)
-        .join(OrderLine, OrderLine.product_id == Product.id)
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.customer_id == customer_id)
-    ).all()
-    counts: Dict[str, int] = {}
-    for _, slug in rows:
-        counts[slug] = counts.get(slug, 0) + 1
-    return {pid for pid, _ in rows}, sorted(counts, key=counts.get, reverse=True)
-
-
-def personal_categories(history_categories: Sequence[str]) -> List[str]:
-    """The customer's own categories first, then the ones that complement them."""
-    complements: Dict[str, List[str]] = shopping_words()["complements"]
-    ordered: List[str] = list(history_categories)
-    for slug in history_categories:
-        ordered += [c for c in complements.get(slug, []) if c not in ordered]
-    return ordered
+def read_request(session: Session, text: str) -> ProductRequest:
+    """What ``text`` asks for, against this shop's categories."""
+    return reader_for(catalogue(session)).read(text)
 
 
 def category_names(session: Session, slugs: Sequence[str]) -> List[str]:
@@ -155,10 +69,136 @@ def category_names(session: Session, slugs: Sequence[str]) -> List[str]:
     return [names[slug] for slug in slugs if slug in names]
 
 
-def cheapest(session: Session, categories: Sequence[str] = ()) -> ProductView | None:
-    """The cheapest in-stock product (of the categories, when given)."""
-    query = select(Product).join(Category).where(Product.stock > 0).order_by(Product.price)
-    if categories:
-        query = query.where(Product.category_slug.in_(categories))
-    product = session.execute(query.limit(1)).scalar_one_or_none()
-    return _view(product) if product is not None else None
+@dataclass(frozen=True)
+class Suggestions:
+    outcome: ProductOutcome
+    request: ProductRequest
+    products: Tuple[ProductView, ...] = ()
+    more: bool = False
+    cheapest: ProductView | None = None  # of the asked kind, when over budget
+
+
+def suggest(session: Session, request: ProductRequest) -> Suggestions:
+    """One page of suggestions for ``request``, or the honest reason there are none: the
+    cheapest product of the asked kind (never of another) when the budget is what fails."""
+    if request.vague:
+        return Suggestions(ProductOutcome.VAGUE, request)
+    found = search_products(session, request)
+    if found.products:
+        return Suggestions(ProductOutcome.FOUND, request, found.products, found.more)
+    cheapest = cheapest_fit(session, request) if request.budget.given or (
+        request.price_level != PriceLevel.ANY) else None
+    if cheapest is not None and request.offset == 0:
+        return Suggestions(ProductOutcome.OVER_BUDGET, request, cheapest=cheapest)
+    return Suggestions(ProductOutcome.NOT_FOUND, request)
+
+
+@dataclass(frozen=True)
+class PersonalSuggestions:
+    results: ProductResults
+    because: Tuple[str, ...]  # names of the bought products the suggestions go with
+
+
+def _purchases(session: Session, customer_id: int) -> List[Tuple[int, str, str]]:
+    """(product id, name, category) of what the customer bought, latest first."""
+    rows = session.execute(
+        select(Product.id, Product.name, Product.category_slug)
+        .join(OrderLine, OrderLine.product_id == Product.id)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(Order.customer_id == customer_id)
+        .order_by(Order.placed_at.desc(), OrderLine.id)
+    ).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def personal_suggestions(session: Session, customer_id: int, limit: int = 5,
+                         offset: int = 0) -> PersonalSuggestions | None:
+    """What goes with the customer's latest purchases: accessories that fit the devices they
+    bought, never a product they already have. None when they bought nothing."""
+    bought = _purchases(session, customer_id)
+    if not bought:
+        return None
+    complements: Dict[str, List[str]] = suggestion_rules()["complements"]
+    recent: Dict[str, Tuple[int, str]] = {}
+    for product_id, name, slug in bought:
+        if len(recent) < RECENT_PURCHASES and slug not in recent:
+            recent[slug] = (product_id, name)
+    wanted: List[str] = []
+    for slug in recent:
+        wanted += [c for c in complements.get(slug, []) if c not in wanted]
+    recent_ids = [pid for pid, _ in recent.values()]
+    models = set(session.execute(select(ProductAttribute.value).where(
+        ProductAttribute.name == MODEL, ProductAttribute.product_id.in_(recent_ids))).scalars())
+    # A case for another phone is no use: accessories must fit a device they bought.
+    rules = [AttributeFilter(COMPATIBLE, frozenset(models))]
+    worn = set(session.execute(select(ProductAttribute.value).where(
+        ProductAttribute.name == AUDIENCE, ProductAttribute.product_id.in_(recent_ids),
+        ProductAttribute.value.in_(ADULTS))).scalars())
+    if len(worn) == 1:  # she bought women's shoes: women's (or anyone's) sportswear to go
+        rules.append(AttributeFilter(AUDIENCE, frozenset(worn | {UNISEX})))
+    request = ProductRequest(
+        categories=tuple(wanted),
+        attributes=tuple(rules),
+        exclude=tuple(sorted({pid for pid, _, _ in bought})),
+        limit=limit, offset=offset)
+    results = search_products(session, request)
+    shown = {p.category_slug for p in results.products}
+    because = tuple(name for slug, (_, name) in recent.items()
+                    if shown & set(complements.get(slug, [])))
+    return PersonalSuggestions(results, because)
+
+
+def similar_request(session: Session, product_id: int, limit: int = 5) -> ProductRequest | None:
+    """A search for products like ``product_id``: its category, ranked by its words."""
+    product = session.get(Product, product_id)
+    if product is None:
+        return None
+    shared = tuple(t for t in product.tags.split(",") if t) + (product.brand,)
+    return ProductRequest(categories=(product.category_slug,), named_category=True,
+                          words=shared, exclude=(product.id,), limit=limit)
+
+
+def next_page(request: ProductRequest) -> ProductRequest:
+    return replace(request, offset=request.offset + request.limit)
+
+
+def products_by_id(session: Session, ids: Sequence[int]) -> List[ProductView]:
+    return product_views(session, ids)
+
+
+def _is_personal(request: ProductRequest) -> bool:
+    """"Bana ne önerirsin": nothing asked but the shopper themselves."""
+    return (request.vague and not request.gift and not request.budget.given
+            and request.recipient in (None, "self"))
+
+
+def _key(value: str | None) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def answer(session: Session, query: ProductQuery) -> ProductAnswer:
+    """The dialogue's product question answered: asked-for, personal or similar products,
+    one page at a time, or the honest reason there are none."""
+    customer_id = _key(query.customer_id)
+    similar_to: str | None = None
+    if query.mode == ProductMode.SIMILAR:
+        product_id = _key(query.product_id)
+        request = similar_request(session, product_id) if product_id is not None else None
+        if request is None:
+            return ProductAnswer(ProductOutcome.NOT_FOUND, query.mode)
+        similar_to = products_by_id(session, [request.exclude[0]])[0].name
+    else:
+        request = read_request(session, query.text)
+    if customer_id is not None and (query.mode == ProductMode.PERSONAL or (
+            query.mode == ProductMode.ASKED and _is_personal(request))):
+        personal = personal_suggestions(session, customer_id, limit=query.limit,
+                                        offset=query.offset)
+        if personal is not None:
+            found = personal.results
+            outcome = ProductOutcome.FOUND if found.products else ProductOutcome.NOT_FOUND
+            return ProductAnswer(outcome, ProductMode.PERSONAL, found.products, found.more,
+                                 because=personal.because)
+    result = suggest(session, replace(request, offset=query.offset, limit=query.limit))
+    return ProductAnswer(result.outcome, query.mode, result.products, result.more,
+                         result.cheapest, similar_to=similar_to, gift=request.gift)

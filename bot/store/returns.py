@@ -7,15 +7,22 @@ products) are not returnable. Refund dates are computed from the data, never gue
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import List, Sequence, Tuple
+from typing import List, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.shop.types import (
+    PRIORITY_REASONS,
+    RETURN_REASONS,
+    OpenedReturn,
+    ReturnableLine,
+    ReturnBlock,
+    ReturnOptions,
+    ReturnView,
+)
 from bot.store.models import (
     Order,
     OrderLine,
@@ -28,86 +35,7 @@ from bot.store.models import (
     Shipment,
 )
 
-PRIORITY_REASONS = frozenset({"damaged", "wrong_item"})
-RETURN_REASONS = ("size", "damaged", "wrong_item", "not_as_described", "changed_mind", "other")
 OPEN_STATUSES = tuple(s.value for s in ReturnStatus if s is not ReturnStatus.REJECTED)
-
-
-class ReturnBlock(str, enum.Enum):
-    """Why an order or an item cannot be returned now."""
-
-    NOT_FOUND = "not_found"
-    NOT_DELIVERED = "not_delivered"
-    WINDOW_CLOSED = "window_closed"
-    ALREADY_RETURNED = "already_returned"
-    NOT_RETURNABLE = "not_returnable"
-
-
-@dataclass(frozen=True)
-class ReturnableLine:
-    line_id: int
-    product_name: str
-    quantity: int
-    amount: Decimal
-    block: ReturnBlock | None
-
-
-@dataclass(frozen=True)
-class ReturnOptions:
-    """What of an order can be returned, and until when."""
-
-    order_id: int
-    block: ReturnBlock | None
-    lines: Tuple[ReturnableLine, ...]
-    window_ends: date | None
-
-    @property
-    def eligible(self) -> Tuple[ReturnableLine, ...]:
-        return tuple(line for line in self.lines if line.block is None)
-
-    @property
-    def reason(self) -> ReturnBlock | None:
-        """Why nothing can be returned; None when something can.
-
-        Items that were all returned already say so, even past the window: that is the
-        more useful answer.
-        """
-        if self.eligible:
-            return None
-        if self.block in (ReturnBlock.NOT_FOUND, ReturnBlock.NOT_DELIVERED):
-            return self.block
-        blocks = {line.block for line in self.lines}
-        if blocks == {ReturnBlock.ALREADY_RETURNED} or self.block is None:
-            return blocks.pop() if len(blocks) == 1 else ReturnBlock.NOT_RETURNABLE
-        return self.block
-
-
-@dataclass(frozen=True)
-class OpenedReturn:
-    code: str
-    order_id: int
-    priority: bool
-    refund_amount: Decimal
-    created: bool  # False when the same items already had an open return
-
-
-@dataclass(frozen=True)
-class ReturnView:
-    code: str
-    order_id: int
-    status: str
-    reason: str
-    created_at: datetime
-    items: Tuple[str, ...]
-    refund_amount: Decimal | None
-    refund_status: str | None
-    refund_promised: date | None
-    refund_paid_at: datetime | None
-
-    def refund_overdue(self, today: date) -> bool:
-        """Promised, unpaid and past its day."""
-        return (self.refund_paid_at is None and self.refund_promised is not None
-                and self.refund_promised < today)
 
 
 def _delivery_day(shipment: Shipment | None) -> date | None:
@@ -144,12 +72,12 @@ def return_options(
     """Which items of the customer's order can be returned today."""
     order = _owned_order(session, order_id, customer_id)
     if order is None:
-        return ReturnOptions(order_id, ReturnBlock.NOT_FOUND, (), None)
+        return ReturnOptions(str(order_id), ReturnBlock.NOT_FOUND, (), None)
     delivered = _delivery_day(order.shipment)
     if order.status not in (OrderStatus.DELIVERED.value, OrderStatus.RETURNED.value) or (
         delivered is None
     ):
-        return ReturnOptions(order_id, ReturnBlock.NOT_DELIVERED, (), None)
+        return ReturnOptions(str(order_id), ReturnBlock.NOT_DELIVERED, (), None)
     window_ends = delivered + timedelta(days=window_days)
     order_block = ReturnBlock.WINDOW_CLOSED if today > window_ends else None
     returned = _returned_line_ids(session, order_id)
@@ -160,9 +88,9 @@ def return_options(
             block = ReturnBlock.ALREADY_RETURNED
         elif not line.product.category.returnable:
             block = ReturnBlock.NOT_RETURNABLE
-        lines.append(ReturnableLine(line.id, line.product.name, line.quantity,
+        lines.append(ReturnableLine(str(line.id), line.product.name, line.quantity,
                                     line.unit_price * line.quantity, block))
-    return ReturnOptions(order_id, order_block, tuple(lines), window_ends)
+    return ReturnOptions(str(order_id), order_block, tuple(lines), window_ends)
 
 
 def _next_code(session: Session) -> str:
@@ -174,7 +102,7 @@ def open_return(
     session: Session,
     order_id: int,
     customer_id: int,
-    line_ids: Sequence[int],
+    line_ids: Sequence[str],
     reason: str,
     now: datetime,
     today: date,
@@ -187,17 +115,19 @@ def open_return(
     """
     if reason not in RETURN_REASONS:
         raise ValueError(f"unknown return reason {reason!r}")
+    line_numbers = [int(line_id) for line_id in line_ids]  # ValueError for a forged id
     existing = session.execute(
         select(Return)
         .join(ReturnLine)
-        .where(Return.order_id == order_id, ReturnLine.order_line_id.in_(line_ids),
+        .where(Return.order_id == order_id, ReturnLine.order_line_id.in_(line_numbers),
                Return.status.in_(OPEN_STATUSES))
         .options(selectinload(Return.lines).selectinload(ReturnLine.order_line))
     ).scalars().first()
     if existing is not None:
         amount = sum((rl.order_line.unit_price * rl.quantity for rl in existing.lines),
                      Decimal("0"))
-        return OpenedReturn(existing.code, order_id, existing.priority, amount, created=False)
+        return OpenedReturn(existing.code, str(order_id), existing.priority, amount,
+                            created=False)
     options = return_options(session, order_id, customer_id, today, window_days)
     eligible = {line.line_id: line for line in options.eligible}
     if not line_ids or any(line_id not in eligible for line_id in line_ids):
@@ -212,11 +142,12 @@ def open_return(
         updated_at=now,
     )
     for line_id in line_ids:
-        record.lines.append(ReturnLine(order_line_id=line_id, quantity=eligible[line_id].quantity))
+        record.lines.append(ReturnLine(order_line_id=int(line_id),
+                                       quantity=eligible[line_id].quantity))
     session.add(record)
     session.flush()
     amount = sum((eligible[line_id].amount for line_id in line_ids), Decimal("0"))
-    return OpenedReturn(record.code, order_id, record.priority, amount, created=True)
+    return OpenedReturn(record.code, str(order_id), record.priority, amount, created=True)
 
 
 def returns_for_customer(
@@ -241,7 +172,7 @@ def returns_for_customer(
         refund: Refund | None = record.refund
         views.append(ReturnView(
             code=record.code,
-            order_id=record.order_id,
+            order_id=str(record.order_id),
             status=record.status,
             reason=record.reason,
             created_at=record.created_at,

@@ -8,6 +8,7 @@ returned "now". The words (products, names, carriers, tracking texts) live in ``
 
 from __future__ import annotations
 
+import json
 import random
 import unicodedata
 from dataclasses import dataclass
@@ -18,10 +19,11 @@ from typing import Any, Callable, Dict, Iterable, List, Sequence
 from zoneinfo import ZoneInfo
 
 import yaml
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from bot.handoff.agents import create_agent
-from bot.store.db import Database
+from bot.database.engine import Database
+from bot.shop.types import ShopPolicies
 from bot.store.models import (
     Category,
     Coupon,
@@ -30,6 +32,7 @@ from bot.store.models import (
     OrderLine,
     OrderStatus,
     Product,
+    ProductAttribute,
     Refund,
     RefundStatus,
     Return,
@@ -38,7 +41,8 @@ from bot.store.models import (
     Shipment,
     ShipmentEvent,
 )
-from bot.store.policies import ShopPolicies, _coerce, load_policy_file, write_policies
+from bot.store.policies import coerce_policies, load_policy_file, write_policies
+from bot.store.search import index_products
 
 DATA_DIR = Path(__file__).parent / "data"
 RANDOM_SEED = 20261122
@@ -98,31 +102,49 @@ class _Context:
         return self.rng.randint(9, 20)
 
 
-def _seed_catalog(ctx: _Context, catalog: Dict[str, Any]) -> None:
-    for number, category in enumerate(catalog["categories"], start=1):
-        ctx.session.add(
-            Category(
-                slug=category["slug"],
-                name=category["name"],
-                returnable=category["returnable"],
+def _load_catalog() -> List[Dict[str, Any]]:
+    """The departments of the catalogue, one file each, in file-name order."""
+    return [yaml.safe_load(path.read_text("utf-8"))
+            for path in sorted((DATA_DIR / "catalog").glob("*.yml"))]
+
+
+def _seed_catalog(ctx: _Context, departments: Sequence[Dict[str, Any]]) -> None:
+    number = 0
+    for department in departments:
+        number += 1
+        ctx.session.add(Category(slug=department["slug"], name=department["name"],
+                                 position=number, returnable=department["returnable"],
+                                 keywords=",".join(department["keywords"])))
+        for category in department["categories"]:
+            number += 1
+            ctx.session.add(Category(
+                slug=category["slug"], name=category["name"], parent_slug=department["slug"],
+                position=number,
+                returnable=category.get("returnable", department["returnable"]),
                 keywords=",".join(category["keywords"]),
-            )
-        )
-        for index, item in enumerate(category["products"], start=1):
-            product = Product(
-                sku=f"AM-{number:02d}{index:03d}",
-                name=item["name"],
-                category_slug=category["slug"],
-                brand=item["brand"],
-                price=Decimal(str(item["price"])).quantize(Decimal("0.01")),
-                stock=item["stock"],
-                rating=item["rating"],
-                rating_count=item["rating_count"],
-                tags=",".join(item["tags"]),
-            )
-            ctx.session.add(product)
-            ctx.products.append(product)
+                types=json.dumps(category.get("types") or {}, ensure_ascii=False),
+                accessory_for=",".join(category.get("accessory_for", []))))
+            for index, item in enumerate(category["products"], start=1):
+                attributes = [ProductAttribute(name=name, value=str(value))
+                              for name, values in sorted(item["attributes"].items())
+                              for value in (values if isinstance(values, list) else [values])]
+                product = Product(
+                    sku=f"AM-{number:03d}{index:03d}",
+                    name=item["name"],
+                    category_slug=category["slug"],
+                    brand=str(item["brand"]),
+                    price=Decimal(str(item["price"])).quantize(Decimal("0.01")),
+                    stock=item["stock"],
+                    rating=item["rating"],
+                    rating_count=item["rating_count"],
+                    tags=",".join(item["tags"]),
+                    description=item["description"],
+                    attributes=attributes,
+                )
+                ctx.session.add(product)
+                ctx.products.append(product)
     ctx.session.flush()
+    index_products(ctx.session)
 
 
 def _seed_customers(ctx: _Context, demo: Sequence[Dict[str, Any]]) -> List[Customer]:
@@ -165,11 +187,19 @@ def _address(ctx: _Context, city_name: str) -> str:
     )
 
 
-def _new_order(ctx: _Context, number: int, customer: Customer, placed_days_ago: int) -> Order:
-    in_stock = [p for p in ctx.products if p.stock > 0]
+def _new_order(ctx: _Context, number: int, customer: Customer, placed_days_ago: int,
+               names: Sequence[str] = ()) -> Order:
+    """An order of ``names`` (demo orders, so their story is known) or of random products."""
+    if names:
+        by_name = {p.name: p for p in ctx.products}
+        chosen = [by_name[name] for name in names]
+    else:
+        in_stock = [p for p in ctx.products if p.stock > 0]
+        chosen = ctx.rng.sample(in_stock, ctx.rng.choice((1, 1, 2, 3)))
     lines = [
-        OrderLine(product=product, quantity=ctx.rng.choice((1, 1, 1, 2)), unit_price=product.price)
-        for product in ctx.rng.sample(in_stock, ctx.rng.choice((1, 1, 2, 3)))
+        OrderLine(product=product, quantity=1 if names else ctx.rng.choice((1, 1, 1, 2)),
+                  unit_price=product.price)
+        for product in chosen
     ]
     subtotal = sum((line.unit_price * line.quantity for line in lines), Decimal("0"))
     fee = Decimal("0") if subtotal >= ctx.policies.free_shipping_threshold else (
@@ -292,7 +322,7 @@ def _refund(ctx: _Context, record: Return, received: datetime, paid: bool) -> Re
 
 
 def _build_order(ctx: _Context, number: int, customer: Customer, state: str,
-                 placed_days_ago: int | None) -> Order:
+                 placed_days_ago: int | None, names: Sequence[str] = ()) -> Order:
     """Create one order in ``state`` with everything that state implies."""
     rng = ctx.rng
     defaults: Dict[str, Callable[[], int]] = {
@@ -311,7 +341,7 @@ def _build_order(ctx: _Context, number: int, customer: Customer, state: str,
     days = placed_days_ago if placed_days_ago is not None else defaults.get(
         state, lambda: rng.randint(4, 120)
     )()
-    order = _new_order(ctx, number, customer, days)
+    order = _new_order(ctx, number, customer, days, names)
     if state == "preparing":
         return order
     if state == "cancelled":
@@ -388,11 +418,18 @@ def _order_plan(rng: random.Random, demo_orders: Sequence[Dict[str, Any]],
     return plan
 
 
-def seed(database: Database, today: date, tz: ZoneInfo, progress: bool = False) -> int:
-    """Create the schema and the demo shop in an empty database; returns the order count."""
+def is_seeded(database: Database) -> bool:
+    """Whether the demo shop's tables exist and hold customers."""
+    if not inspect(database.engine).has_table(Customer.__tablename__):
+        return False
+    with database.unit_of_work() as session:
+        return session.execute(select(func.count(Customer.id))).scalar_one() > 0
+
+
+def seed_shop(database: Database, today: date, tz: ZoneInfo, progress: bool = False) -> int:
+    """Fill the demo shop's (existing, empty) tables; returns the order count."""
     from tqdm import tqdm
 
-    database.create_schema()
     raw_policies = load_policy_file()
     demo = _load("demo.yml")
     with database.unit_of_work() as session:
@@ -401,19 +438,16 @@ def seed(database: Database, today: date, tz: ZoneInfo, progress: bool = False) 
             rng=random.Random(RANDOM_SEED),
             today=today,
             tz=tz,
-            policies=_coerce(raw_policies),
+            policies=coerce_policies(raw_policies),
             people=_load("people.yml"),
             products=[],
             session=session,
         )
-        _seed_catalog(ctx, _load("catalog.yml"))
+        _seed_catalog(ctx, _load_catalog())
         customers = _seed_customers(ctx, demo["customers"])
         plan = _order_plan(ctx.rng, demo["orders"], customers)
         for item in tqdm(plan, desc="orders", unit="order", disable=not progress):
             _build_order(ctx, item["number"], item["customer"], item["state"],
-                         item.get("placed_days_ago"))
+                         item.get("placed_days_ago"), item.get("products", ()))
         _seed_coupons(ctx)
-        for agent in demo["agents"]:
-            create_agent(session, agent["username"], agent["display_name"], agent["password"],
-                         agent.get("supervisor", False))
     return len(plan)

@@ -22,17 +22,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.whatsapp_messages import CHANNEL as WHATSAPP
 from bot.channels.whatsapp_messages import window_open
-from bot.handoff import agents, metrics, queue
+from bot.database.engine import Database, database_for
+from bot.handoff import agents, queue
 from bot.handoff.agents import SessionView
-from bot.privacy import mask_email, mask_phone
+from bot.reporting import dashboard as metrics
 from bot.reporting import render
 from bot.reporting.period import Period, parse_period
 from bot.reporting.report import report_for
 from bot.settings import Settings
-from bot.store import orders, returns
-from bot.store.db import Database, database_for
-from bot.store.models import Customer
-from bot.web import widget
+from bot.shop import ShopBackend, ShopUnavailable, get_shop
+from bot.text.masking import mask_email, mask_phone
+from bot.web import storefront, widget
 from bot.web.rasa_api import RasaApi, RasaUnavailable
 
 logger = logging.getLogger(__name__)
@@ -64,9 +64,11 @@ def _session(request: web.Request) -> SessionView:
 async def require_login(request: web.Request, handler: Handler) -> web.StreamResponse:
     """No page or API answers without a live session; writes also need the CSRF token.
 
-    The exceptions: logging in, the health check, and the shoppers' chat widget.
+    The exceptions: logging in, the health check, the shoppers' chat widget and the product
+    pages and images its cards link to.
     """
-    if request.path in ("/login", "/health") or widget.is_public(request.path):
+    if (request.path in ("/login", "/health") or widget.is_public(request.path)
+            or storefront.is_public(request.path)):
         return await handler(request)
     with request.app[DATABASE].unit_of_work() as session:
         found = agents.find_session(session, request.cookies.get(SESSION_COOKIE), _now())
@@ -194,12 +196,21 @@ def _owned_ticket(request: web.Request, session: Any) -> queue.TicketView:
     return ticket
 
 
-def _customer_json(session: Any, customer_id: int | None,
-                   today: date) -> Dict[str, Any] | None:
+async def _customer_json(shop: ShopBackend, customer_id: str | None,
+                         today: date) -> Dict[str, Any] | None:
+    """The customer's card, orders and returns; None when unknown or the shop is down (the
+    console then shows the conversation without them)."""
     if customer_id is None:
         return None
-    customer = session.get(Customer, customer_id)
-    recent = orders.recent_orders(session, customer_id, limit=10)
+    try:
+        customer = await shop.customer(customer_id)
+        if customer is None:
+            return None
+        recent = await shop.recent_orders(customer_id, limit=10)
+        returns = await shop.returns(customer_id)
+    except ShopUnavailable as error:
+        logger.warning("customer panel unavailable: %s", error)
+        return None
     return {
         "name": customer.full_name,
         "email": mask_email(customer.email),
@@ -209,8 +220,7 @@ def _customer_json(session: Any, customer_id: int | None,
                     "total": str(o.total), "items": o.item_count} for o in recent],
         "returns": [{"code": r.code, "order_id": r.order_id, "status": r.status,
                      "refund": str(r.refund_amount) if r.refund_amount is not None else None,
-                     "overdue": r.refund_overdue(today)}
-                    for r in returns.returns_for_customer(session, customer_id)],
+                     "overdue": r.refund_overdue(today)} for r in returns],
     }
 
 
@@ -229,7 +239,7 @@ async def ticket_detail(request: web.Request) -> web.Response:
     today = datetime.now(request.app[SETTINGS].timezone).date()
     with request.app[DATABASE].unit_of_work() as session:
         ticket = _owned_ticket(request, session)
-        customer = _customer_json(session, ticket.customer_id, today)
+    customer = await _customer_json(get_shop(), ticket.customer_id, today)
     try:
         transcript = await request.app[RASA].transcript(ticket.conversation_id)
     except RasaUnavailable as error:
@@ -333,8 +343,8 @@ def _report_period(request: web.Request) -> Period:
 async def report_page(request: web.Request) -> web.Response:
     period, settings = _report_period(request), request.app[SETTINGS]
     # Reading the period's events and drawing charts takes a while: off the event loop.
-    page = await asyncio.to_thread(
-        lambda: render.as_html(report_for(settings, period), interactive=True))
+    report = await report_for(settings, period)
+    page = await asyncio.to_thread(render.as_html, report, True)
     response = web.Response(text=page, content_type="text/html")
     response.headers["Content-Security-Policy"] = REPORT_CSP
     return response
@@ -342,7 +352,7 @@ async def report_page(request: web.Request) -> web.Response:
 
 async def report_api(request: web.Request) -> web.Response:
     period = _report_period(request)
-    report = await asyncio.to_thread(report_for, request.app[SETTINGS], period)
+    report = await report_for(request.app[SETTINGS], period)
     return web.json_response(render.as_json(report))
 
 
@@ -385,6 +395,7 @@ def create_app(settings: Settings) -> web.Application:
         web.post("/api/tickets/{ticket_id:\\d+}/transfer", transfer),
     ])
     widget.add_routes(app, settings, app[RASA])
+    storefront.add_routes(app, get_shop())
     return app
 
 

@@ -86,14 +86,23 @@ def private_store(tmp_path, monkeypatch):
     """A freshly seeded store of this test's own, for actions that change data."""
     from datetime import datetime
 
-    import actions.common
+    from bot.database.engine import Database
+    from bot.schema import seed_demo
     from bot.settings import get_settings
-    from bot.store.db import Database
-    from bot.store.seed import seed
 
     settings = get_settings()
     database = Database(f"sqlite:///{tmp_path / 'store.db'}")
-    seed(database, datetime.now(settings.timezone).date(), settings.timezone)
-    monkeypatch.setattr(actions.common, "get_database", lambda: database)
+    seed_demo(database, datetime.now(settings.timezone).date(), settings.timezone)
+    use_store(monkeypatch, database)
     yield database
     database.dispose()
+
+
+def use_store(monkeypatch: pytest.MonkeyPatch, database: Any) -> None:
+    """Point actions at ``database``: as the shop backend and as Asistan's own tables."""
+    import actions.common
+    from bot.store.backend import SqlShopBackend
+
+    backend = SqlShopBackend(database)
+    monkeypatch.setattr(actions.common, "get_shop", lambda: backend)
+    monkeypatch.setattr(actions.common, "get_database", lambda: database)

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import select
 
 from actions.handoff import ActionAfterHandoff, ActionCalmApology, ActionHandoff, ActionWaitForAgent
+from bot.handoff import reasons
 from bot.handoff.models import Ticket
 from bot.store.policies import write_policies
 from tests.actions.conftest import make_tracker, run_action
@@ -44,7 +45,8 @@ def test_handoff_opens_one_ticket_with_the_context(private_store) -> None:
     with private_store.unit_of_work() as session:
         [ticket] = session.execute(select(Ticket)).scalars().all()
         summary = json.loads(ticket.summary)
-    assert ticket.priority == 3 and ticket.order_id == 10045823 and ticket.customer_id == 1
+    assert ticket.priority == reasons.priority("angry")
+    assert ticket.order_id == "10045823" and ticket.customer_id == "1"
     assert summary["bot_tried"] == ["action_order_status"]
     assert summary["intents"][0] == "order_status"
 

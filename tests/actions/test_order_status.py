@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions.orders import ActionAskOrderId, ActionOrderStatus, order_replies
-from bot.identity import Contact
+from bot.shop.types import OrderDetails, TrackingEvent
 from bot.store import orders
-from bot.store.orders import OrderDetails, TrackingEvent
+from bot.text.contacts import Contact
 from tests.actions.conftest import make_tracker, run_action
 
 TZ = ZoneInfo("Europe/Istanbul")
@@ -38,7 +38,7 @@ def test_shipped_order_tells_carrier_tracking_event_and_eta(ayse_id: int) -> Non
     run = status(ayse_id, "10045821")
     assert run.responses == ["utter_order_in_transit", "utter_order_eta"]
     report = run.messages[0]
-    assert report["order_id"] == 10045821
+    assert report["order_id"] == "10045821"
     assert report["carrier"] and report["tracking_number"] and report["last_event"]
     assert run.messages[1]["eta"]
     assert run.slots() == {"order_id": None, "contact": None, "last_order_id": "10045821"}

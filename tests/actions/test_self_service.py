@@ -1,4 +1,4 @@
-"""Cancellations, returns, refund status, suggestions, complaints and CSAT on a real store."""
+"""Cancellations, returns, refund status, complaints and CSAT on a real store."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from actions.cancellation import ActionCancelOrder, ValidateCancelForm
 from actions.complaints import ActionHandleComplaint
-from actions.products import ActionSuggestProducts
 from actions.returns import (
     ActionAskReturnItems,
     ActionOpenReturn,
@@ -16,9 +15,10 @@ from actions.returns import (
     ValidateReturnStatusForm,
 )
 from actions.satisfaction import ActionStoreRating
-from bot.identity import Contact
+from bot.records.ratings import SatisfactionRating
 from bot.store import orders
-from bot.store.models import Order, Return, SatisfactionRating
+from bot.store.models import Order, Return
+from bot.text.contacts import Contact
 from tests.actions.conftest import make_tracker, run_action
 
 AYSE = Contact("email", "ayse.yilmaz@example.com")
@@ -26,7 +26,7 @@ MEHMET = Contact("email", "mehmet.demir@example.com")
 DONE = {"csat_asked": True}  # the satisfaction question was already asked in these chats
 
 
-def customer_id(database, order_id: int, contact: Contact) -> int:
+def customer_id(database, order_id: int, contact: Contact) -> str:
     with database.unit_of_work() as session:
         return orders.find_order_for_contact(session, order_id, contact).customer_id
 
@@ -181,61 +181,6 @@ def test_no_returns(private_store) -> None:
     run = run_action(ActionReturnStatus(), make_tracker(
         slots={"verified_customer_id": ayse, "order_id": "10045821", **DONE}))
     assert run.responses == ["utter_no_returns"]
-
-
-# --- products -----------------------------------------------------------------------------
-
-def suggest(text, entities=(), slots=None, intent="product_recommendation"):
-    tracker = make_tracker(slots=slots, text=text, intent=intent)
-    tracker.latest_message["entities"] = [{"entity": e, "value": v} for e, v in entities]
-    return run_action(ActionSuggestProducts(), tracker)
-
-
-def test_category_and_budget(seeded_database) -> None:
-    run = suggest("500 TL altı kulaklık", [("product_category", "kulaklık"),
-                                           ("price", "500 TL altı")])
-    items = [m for m in run.messages if m["response"] == "utter_product_item"]
-    assert run.responses[0] == "utter_products_intro" and items
-    assert all(float(m["price"].replace(".", "").replace(",", ".")) <= 500 for m in items)
-    # The widget's product card carries the same facts as the text line.
-    assert all(m["custom"]["product"]["price"] == m["price"] for m in items)
-
-
-def test_budget_with_no_match_names_the_cheapest(seeded_database) -> None:
-    run = suggest("10 TL altı laptop", [("product_category", "laptop"), ("price", "10 TL altı")])
-    assert run.responses == ["utter_products_none_budget"]
-    assert run.messages[0]["cheapest"]
-
-
-def test_more_shows_the_next_page(seeded_database) -> None:
-    first = suggest("telefon", [("product_category", "telefon")])
-    assert first.responses[-1] == "utter_products_more"
-    search = first.slots()["product_search"]
-    second = suggest("daha fazla göster", slots={"product_search": search},
-                     intent="more_products")
-    names = lambda run: {m["name"] for m in run.messages if "name" in m}  # noqa: E731
-    assert names(second) and not names(first) & names(second)
-
-
-def test_free_text_need(seeded_database) -> None:
-    run = suggest("annem için hediye ne alabilirim")
-    assert "utter_product_item" in run.responses
-
-
-def test_nothing_to_go_on_asks_what_kind(seeded_database) -> None:
-    assert suggest("bir şey önerir misin").responses == ["utter_products_ask_category"]
-
-
-def test_verified_customer_gets_personal_suggestions_without_repeats(seeded_database) -> None:
-    ayse = customer_id(seeded_database, 10045821, AYSE)
-    run = suggest("bana ne önerirsin", slots={"verified_customer_id": ayse})
-    assert run.responses[0] == "utter_products_personal"
-    assert run.messages[0]["because"]
-    with seeded_database.unit_of_work() as session:
-        bought = {line.product.name for order in session.execute(
-            select(Order).where(Order.customer_id == ayse)).scalars() for line in order.lines}
-    shown = {m["name"] for m in run.messages if "name" in m}
-    assert shown and not shown & bought
 
 
 # --- complaints and satisfaction ----------------------------------------------------------

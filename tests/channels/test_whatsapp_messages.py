@@ -137,3 +137,34 @@ def test_a_reply_outside_the_window_goes_out_as_the_template() -> None:
     [message] = out({"text": "Merhaba, ben Zeynep", "whatsapp_template": True})
     assert message == {"type": "template", "template": {
         "name": "agent_reply_waiting", "language": {"code": "tr"}}}
+
+
+CARD = {"id": 7, "name": "JBL Flip 6 Bluetooth Hoparlör", "price": 4499.0,
+        "price_text": "4.499 TL", "image_url": "https://asistan.example/products/7/image.png",
+        "url": "https://asistan.example/products/7",
+        "buttons": [{"title": "İncele", "url": "https://asistan.example/products/7"},
+                    {"title": "Benzerlerini göster",
+                     "payload": '/similar_products{"product_id": "7"}'}]}
+
+
+def test_a_product_card_is_one_interactive_message_with_its_image() -> None:
+    [body] = out({"text": "JBL Flip 6 · 4.499 TL", "custom": {"type": "product", "product": CARD}})
+    interactive = body["interactive"]
+    assert body["type"] == "interactive" and interactive["type"] == "button"
+    assert interactive["header"] == {"type": "image", "image": {"link": CARD["image_url"]}}
+    assert interactive["body"]["text"] == (
+        "JBL Flip 6 · 4.499 TL\nİncele: https://asistan.example/products/7")
+    [button] = interactive["action"]["buttons"]
+    assert button == {"type": "reply", "reply": {
+        "id": '/similar_products{"product_id": "7"}', "title": "Benzerlerini göster"}}
+
+
+def test_a_card_stays_within_the_limits() -> None:
+    long_name = "Çok uzun ürün adı " * 100
+    card = {**CARD, "buttons": CARD["buttons"] + [
+        {"title": "Bir başka çok uzun düğme başlığı", "payload": f"/x{n}"} for n in range(4)]}
+    [body] = out({"text": long_name, "custom": {"type": "product", "product": card}})
+    interactive = body["interactive"]
+    assert len(interactive["body"]["text"]) <= 1024
+    buttons = interactive["action"]["buttons"]
+    assert len(buttons) <= 3 and all(len(b["reply"]["title"]) <= 20 for b in buttons)

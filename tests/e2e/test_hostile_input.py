@@ -14,8 +14,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from bot.database.engine import Database
 from bot.settings import Settings
-from bot.store.db import Database
 from bot.store.models import Order
 from tests.e2e.conftest import Product
 from tests.e2e.test_rest_conversation import Shopper, variations

@@ -47,11 +47,17 @@ def test_a_shop_question_is_answered_from_policy_data(product: Settings) -> None
 
 def test_product_suggestions(product: Settings) -> None:
     shopper = Shopper(product)
-    cheap = shopper.says("1000 TL altı kulaklık önerir misin")
-    assert "TL ·" in cheap
+    replies = shopper.sends("1000 TL altı kablosuz kulaklık önerir misin")
+    assert all(reply.get("text") for reply in replies)  # never an empty-text message
+    cards = [r for r in replies if (r.get("custom") or {}).get("type") == "product"]
+    assert cards and all("TL ·" in card["text"] for card in cards)
+    assert all(card["custom"]["product"]["price"] <= 1000 for card in cards)
     phones = shopper.says("telefon bakıyorum, ne önerirsin")
     assert phones.count("TL ·") == 5
     assert "/more_products" in [b["payload"] for b in shopper.last_buttons]
     more = shopper.says("daha fazla göster")
     products = lambda text: {line for line in text.splitlines() if "TL ·" in line}  # noqa: E731
     assert products(more) and not products(more) & products(phones)
+    similar = cards[0]["custom"]["product"]["buttons"][1]["payload"]
+    alike = shopper.sends(similar)
+    assert [r for r in alike if (r.get("custom") or {}).get("type") == "product"]

@@ -181,6 +181,23 @@ def test_few_choices_come_as_reply_buttons(product: Settings,
                for t in texts(shopper.taps(where["id"], where["title"])))
 
 
+def test_product_cards_come_with_their_image_and_a_similar_button(
+        product: Settings, graph_api: GraphApiStandIn) -> None:
+    shopper = WhatsAppShopper(product, graph_api)
+    sent = shopper.says("kablosuz kulaklık önerir misin")
+    cards = [b for b in sent if b["type"] == "interactive"
+             and b["interactive"].get("header", {}).get("type") == "image"]
+    assert cards
+    for card in cards:
+        interactive = card["interactive"]
+        assert interactive["header"]["image"]["link"].endswith("/image.png")
+        assert "TL ·" in interactive["body"]["text"] and "/products/" in interactive["body"]["text"]
+        assert len(interactive["body"]["text"]) <= 1024
+    [similar] = cards[0]["interactive"]["action"]["buttons"]
+    alike = shopper.taps(similar["reply"]["id"], similar["reply"]["title"])
+    assert any(b["type"] == "interactive" and "header" in b["interactive"] for b in alike)
+
+
 def test_a_very_long_message_is_answered(product: Settings,
                                          graph_api: GraphApiStandIn) -> None:
     shopper = WhatsAppShopper(product, graph_api)

@@ -8,14 +8,13 @@ from datetime import datetime
 import pytest
 from sqlalchemy.engine import make_url
 
-import actions.common
 from actions.cancellation import ActionCancelOrder
 from actions.orders import ActionOrderStatus
+from bot.database.engine import Database
+from bot.schema import seed_demo
 from bot.settings import get_settings
-from bot.store.db import Database
 from bot.store.models import Order
-from bot.store.seed import seed
-from tests.actions.conftest import make_tracker, run_action
+from tests.actions.conftest import make_tracker, run_action, use_store
 from tests.actions.test_self_service import AYSE, DONE, customer_id
 from tests.faults.tcp import Forwarder
 
@@ -24,11 +23,11 @@ from tests.faults.tcp import Forwarder
 def store_behind_a_cable(fresh_postgres, monkeypatch):
     """The seeded store, reached by the actions through a forwarder the test can cut."""
     settings = get_settings()
-    seed(fresh_postgres, datetime.now(settings.timezone).date(), settings.timezone)
+    seed_demo(fresh_postgres, datetime.now(settings.timezone).date(), settings.timezone)
     cable = Forwarder(("127.0.0.1", make_url(fresh_postgres.url).port or 5432))
     database = Database(make_url(fresh_postgres.url).set(port=cable.port)
                         .render_as_string(hide_password=False))
-    monkeypatch.setattr(actions.common, "get_database", lambda: database)
+    use_store(monkeypatch, database)
     yield fresh_postgres, cable
     cable.cut()
     database.dispose()

@@ -8,25 +8,26 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.handoff import agents, queue
+from bot.database.engine import Database
+from bot.handoff import agents, queue, reasons
 from bot.handoff.models import Agent
-from bot.store.db import Database
+from bot.schema import create_schema
 
 T0 = datetime(2026, 11, 22, 10, 0)
 
 
 @pytest.fixture()
 def desk(any_database: Database) -> Database:
-    any_database.create_schema()
+    create_schema(any_database)
     with any_database.unit_of_work() as session:
         agents.create_agent(session, "zeynep", "Zeynep", "gizli-parola-1")
         agents.create_agent(session, "emre", "Emre", "gizli-parola-2")
     return any_database
 
 
-def _open(session, conversation: str, priority: int = 1, minutes: int = 0, reason="asked"):
+def _open(session, conversation: str, minutes: int = 0, reason="asked_for_human"):
     return queue.open_ticket(session, conversation_id=conversation, channel="rest",
-                             reason=reason, priority=priority, summary="özet",
+                             reason=reason, summary="özet",
                              sentiment_trail=["neutral", "angry"],
                              now=T0 + timedelta(minutes=minutes))
 
@@ -39,17 +40,18 @@ def _agent_ids(database):
 def test_one_open_ticket_per_conversation(desk: Database) -> None:
     with desk.unit_of_work() as session:
         first, created = _open(session, "c1")
-        again, created_again = _open(session, "c1", priority=2, reason="angry")
+        again, created_again = _open(session, "c1", reason="angry")
     assert created and not created_again and again.id == first.id
-    assert again.priority == 2 and again.reason == "angry"
+    assert again.priority == reasons.priority("angry") > first.priority
+    assert again.reason == "angry"
     assert again.sentiment_trail == ("neutral", "angry")
 
 
 def test_order_and_positions(desk: Database) -> None:
     with desk.unit_of_work() as session:
-        calm, _ = _open(session, "calm", priority=1, minutes=0)
-        later, _ = _open(session, "later", priority=1, minutes=5)
-        angry, _ = _open(session, "angry", priority=2, minutes=10)
+        calm, _ = _open(session, "calm", minutes=0)
+        later, _ = _open(session, "later", minutes=5)
+        angry, _ = _open(session, "angry", minutes=10, reason="angry")
         assert [t.conversation_id for t in queue.waiting(session)] == ["angry", "calm", "later"]
         assert [queue.position(session, t) for t in (angry, calm, later)] == [1, 2, 3]
 
@@ -115,7 +117,7 @@ def test_callback_contact_is_kept(desk: Database) -> None:
 def test_queue_survives_a_restart(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'q.db'}"
     first = Database(url)
-    first.create_schema()
+    create_schema(first)
     with first.unit_of_work() as session:
         _open(session, "a", minutes=0)
         waiting, _ = _open(session, "b", minutes=1)

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from bot.evaluation import evaluate_model, load_examples
-from bot.nlu.turkish import fold
 from bot.ops.model import model_path
 from bot.settings import PROJECT_ROOT, get_settings
+from bot.text.turkish import fold
 
 INTENT_TARGET = 0.95
 FAQ_TARGET = 0.93

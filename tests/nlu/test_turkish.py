@@ -6,7 +6,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.identity_extractor import IdentityEntityExtractor
 from bot.nlu.tokenizer import TurkishTokenizer
-from bot.nlu.turkish import fold, turkish_lower
+from bot.text.turkish import fold, turkish_lower
 
 
 def test_turkish_lowercase_and_folding() -> None:

@@ -8,8 +8,8 @@ from typing import Iterator, Tuple
 import pytest
 from sqlalchemy.engine import Engine, make_url
 
+from bot.database.engine import Database
 from bot.settings import Settings
-from bot.store.db import Database
 from tests.reporting import scenario
 from tests.web.conftest import console  # noqa: F401  (the console fixture, for this folder)
 

@@ -23,13 +23,14 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUtter
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import select
 
+from bot.database.engine import Database
 from bot.handoff.models import Agent, Ticket
+from bot.records.ratings import SatisfactionRating
+from bot.schema import seed_demo
 from bot.server.broker import StoreEventBroker
 from bot.server.tracker_store import QuickCommitSQLTrackerStore
 from bot.settings import PROJECT_ROOT
-from bot.store.db import Database
-from bot.store.models import Customer, Order, SatisfactionRating
-from bot.store.seed import seed
+from bot.store.models import Customer, Order
 
 TZ = ZoneInfo("Europe/Istanbul")
 FIRST, LAST = date(2024, 3, 18), date(2024, 3, 20)
@@ -202,5 +203,5 @@ def write_shop(database: Database) -> None:
 
 
 def seed_shop(database: Database) -> None:
-    seed(database, SEEDED_ON, TZ)
+    seed_demo(database, SEEDED_ON, TZ)
     write_shop(database)

@@ -13,8 +13,8 @@ from typing import Dict, List
 
 import pytest
 
+from bot.database.engine import Database
 from bot.settings import PROJECT_ROOT
-from bot.store.db import Database
 from tests.reporting import scenario
 
 KEYS = {"period", "has_data", "conversations", "handoffs", "handed_off_conversations",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import re
@@ -12,11 +13,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import create_engine, event
 
-from bot.handoff import metrics
+from bot.database.engine import Database
+from bot.reporting import dashboard as metrics
 from bot.reporting import render
 from bot.reporting.period import MAX_DAYS, Period, parse_period
 from bot.reporting.report import DEFINITIONS, Report, build_report
-from bot.store.db import Database
+from bot.schema import create_schema
+from bot.store.backend import SqlShopBackend
 from tests.reporting import scenario
 
 EXPECTED = {
@@ -58,8 +61,10 @@ DATA_URI = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
 def _report(stores, first: date = scenario.FIRST, last: date = scenario.LAST) -> Report:
     tracker_engine, database = stores
+    period = Period(first, last, scenario.TZ)
+    orders = asyncio.run(SqlShopBackend(database).orders_placed(period.start, period.end))
     with database.unit_of_work() as session:
-        return build_report(Period(first, last, scenario.TZ), tracker_engine, session)
+        return build_report(period, tracker_engine, session, orders)
 
 
 def test_every_figure_of_the_scenario(stores) -> None:
@@ -121,7 +126,7 @@ def test_dashboard_counts_conversations_as_the_report_does(stores) -> None:
 def test_dashboard_without_a_readable_store(tmp_path: Path) -> None:
     since = datetime(2024, 3, 19, tzinfo=scenario.TZ)
     empty = Database(f"sqlite:///{tmp_path / 'store.db'}")
-    empty.create_schema()
+    create_schema(empty)
     assert metrics.conversations_since(empty.engine, since) == 0
     empty.dispose()
     unreadable = create_engine(f"sqlite:///{tmp_path / 'missing' / 'store.db'}")

@@ -17,10 +17,10 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from bot.database.engine import Database
 from bot.handoff.models import Ticket
 from bot.reporting.conversations import ShopperMessageRow
 from bot.settings import Settings
-from bot.store.db import Database
 from tests.e2e.test_handoff import SocketShopper
 from tests.faults.chat import until
 from tests.profiles import Shop

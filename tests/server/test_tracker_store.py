@@ -20,10 +20,10 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
+from bot.database.engine import Database
 from bot.ops.environment import rasa_environment
 from bot.server.tracker_store import QuickCommitSQLTrackerStore
 from bot.settings import PROJECT_ROOT, get_settings
-from bot.store.db import Database
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, inspect, text
 
-from bot.store.db import Database, ensure_database
+from bot.database.engine import Database, ensure_database
 
 
 def _tables(url: str) -> list[str]:

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.identity import Contact
+from bot.database.engine import Database
+from bot.schema import seed_demo
 from bot.store import orders
-from bot.store.db import Database
 from bot.store.models import OrderStatus, Policy
 from bot.store.policies import get_policies
-from bot.store.seed import seed
+from bot.text.contacts import Contact
 
 TZ = ZoneInfo("Europe/Istanbul")
 DAY = date(2026, 11, 22)
@@ -24,7 +24,7 @@ MEHMET_EMAIL = Contact("email", "mehmet.demir@example.com")
 
 @pytest.fixture()
 def shop(any_database: Database) -> Database:
-    seed(any_database, DAY, TZ)
+    seed_demo(any_database, DAY, TZ)
     return any_database
 
 
@@ -78,15 +78,15 @@ def test_states_of_demo_orders(shop: Database) -> None:
 
 def test_customer_scoped_lookup(shop: Database) -> None:
     with shop.unit_of_work() as session:
-        owner = orders.find_order_for_contact(session, 10045821, AYSE_EMAIL).customer_id
-        assert orders.find_order_for_customer(session, 10045822, owner).order_id == 10045822
+        owner = int(orders.find_order_for_contact(session, 10045821, AYSE_EMAIL).customer_id)
+        assert orders.find_order_for_customer(session, 10045822, owner).order_id == "10045822"
         assert orders.find_order_for_customer(session, 10045826, owner) is None
         assert orders.find_order_for_customer(session, 10000001, owner) is None
 
 
 def test_recent_orders_newest_first(shop: Database) -> None:
     with shop.unit_of_work() as session:
-        owner = orders.find_order_for_contact(session, 10045821, AYSE_EMAIL).customer_id
+        owner = int(orders.find_order_for_contact(session, 10045821, AYSE_EMAIL).customer_id)
         recent = orders.recent_orders(session, owner, limit=5)
         assert len(recent) == 5
         assert [o.placed_at for o in recent] == sorted((o.placed_at for o in recent), reverse=True)

@@ -1,21 +1,17 @@
-"""Cancellations, returns, refunds and product suggestions against a real seeded store."""
+"""Cancellations, returns and refunds against a real seeded store (products: tests/products)."""
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.identity import Contact
-from bot.store import cancellations, orders, products, returns
-from bot.store.cancellations import CancelOutcome
-from bot.store.db import Database
-from bot.store.products import Budget, parse_budget
-from bot.store.returns import ReturnBlock
-from bot.store.seed import seed
+from bot.database.engine import Database
+from bot.schema import seed_demo
+from bot.shop.types import CancelOutcome, ReturnBlock
+from bot.store import cancellations, orders, returns
+from bot.text.contacts import Contact
 
 TZ = ZoneInfo("Europe/Istanbul")
 DAY = date(2026, 11, 22)
@@ -25,12 +21,13 @@ WINDOW = 14
 
 @pytest.fixture()
 def shop(any_database: Database) -> Database:
-    seed(any_database, DAY, TZ)
+    seed_demo(any_database, DAY, TZ)
     return any_database
 
 
 def _customer(session, order_id: int, email: str) -> int:
-    return orders.find_order_for_contact(session, order_id, Contact("email", email)).customer_id
+    found = orders.find_order_for_contact(session, order_id, Contact("email", email))
+    return int(found.customer_id)
 
 
 AYSE = "ayse.yilmaz@example.com"
@@ -111,42 +108,3 @@ def test_refund_status_from_the_data(shop: Database) -> None:
     assert paid.refund_status == "paid" and not paid.refund_overdue(DAY)
 
 
-@pytest.mark.parametrize(
-    ("text", "budget"),
-    [("500 TL altı", Budget(high=Decimal(500))),
-     ("1000 liraya kadar", Budget(high=Decimal(1000))),
-     ("2 bin TL'den ucuz", Budget(high=Decimal(2000))),
-     ("1.500 TL üstü", Budget(low=Decimal(1500))),
-     ("3000 TL civarı", Budget(Decimal("2400.0"), Decimal("3600.0"))), ("ucuz olsun", Budget()),
-     ("", Budget()), (None, Budget())],
-)
-def test_budgets(text, budget) -> None:
-    assert parse_budget(text) == budget
-
-
-def test_suggestions_respect_category_budget_and_stock(shop: Database) -> None:
-    with shop.unit_of_work() as session:
-        audio = products.match_categories(session, ["kulaklik"])
-        assert audio == ["audio"]
-        cheap = Budget(high=Decimal(2000))
-        found = products.suggest_products(session, categories=audio, budget=cheap)
-        assert found and all(p.price <= 2000 and p.category_slug == "audio" for p in found)
-        ranks = [p.rating * math.log1p(p.rating_count) for p in found]
-        assert ranks == sorted(ranks, reverse=True)
-        none = products.suggest_products(session, categories=audio, budget=Budget(high=Decimal(1)))
-        assert none == []
-        assert products.suggest_products(session, need="annem için hediye")
-        first = products.suggest_products(session, categories=audio)
-        second = products.suggest_products(session, categories=audio, offset=5)
-        assert second and not {p.product_id for p in first} & {p.product_id for p in second}
-
-
-def test_personal_history_and_complements(shop: Database) -> None:
-    with shop.unit_of_work() as session:
-        ayse = _customer(session, 10045821, AYSE)
-        bought, categories = products.purchase_history(session, ayse)
-        assert bought and categories
-        ordered = products.personal_categories(categories)
-        assert ordered[: len(categories)] == categories
-        found = products.suggest_products(session, categories=ordered, exclude=bought)
-        assert found and not {p.product_id for p in found} & bought

@@ -10,11 +10,11 @@ from typing import Iterator
 import pytest
 import requests
 
+from bot.database.engine import Database
 from bot.ops.environment import rasa_environment
 from bot.ops.processes import Service
+from bot.schema import seed_demo
 from bot.settings import Settings, get_settings, load_settings
-from bot.store.db import Database
-from bot.store.seed import seed
 from tools.loopback import free_port
 
 PASSWORD = "asistan-demo"
@@ -25,7 +25,7 @@ def console(tmp_path_factory) -> Iterator[Settings]:
     runtime = tmp_path_factory.mktemp("console")
     store = Database(f"sqlite:///{runtime / 'store.db'}")
     tz = get_settings().timezone
-    seed(store, datetime.now(tz).date(), tz)
+    seed_demo(store, datetime.now(tz).date(), tz)
     store.dispose()
     env = {**os.environ, "ASISTAN_RUNTIME_DIR": str(runtime), "DATABASE_URL": store.url,
            "TRACKER_DATABASE_URL": f"sqlite:///{runtime / 'tracker.db'}",

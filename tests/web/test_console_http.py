@@ -9,20 +9,20 @@ from datetime import datetime, timedelta
 import pytest
 import requests
 
+from bot.database.engine import Database
 from bot.handoff import queue
-from bot.store.db import Database
 from tests.web.conftest import base, login
 
 
-def _open_ticket(settings, conversation: str, priority: int = 1) -> int:
+def _open_ticket(settings, conversation: str, reason: str = "asked_for_human") -> int:
     database = Database(settings.database_url)
     with database.unit_of_work() as session:
         ticket, _ = queue.open_ticket(
-            session, conversation_id=conversation, channel="rest", reason="angry",
-            priority=priority, summary=json.dumps({"intents": ["complaint"],
+            session, conversation_id=conversation, channel="rest", reason=reason,
+            summary=json.dumps({"intents": ["complaint"],
                                                    "last_message": "<script>x</script>"}),
             sentiment_trail=["angry"], now=datetime.utcnow() - timedelta(minutes=3),
-            customer_id=1, order_id=10045821)
+            customer_id="1", order_id="10045821")
     database.dispose()
     return ticket.id
 
@@ -58,7 +58,7 @@ def test_writes_need_the_csrf_token(console) -> None:
 
 
 def test_queue_claim_race_and_permissions(console) -> None:
-    ticket = _open_ticket(console, "race", priority=3)
+    ticket = _open_ticket(console, "race", reason="angry")
     zeynep, emre = login(console, "temsilci"), login(console, "temsilci2")
     waiting = zeynep.get(base(console) + "/api/queue", timeout=10).json()["waiting"]
     assert waiting[0]["id"] == ticket and waiting[0]["position"] == 1

@@ -14,21 +14,18 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, DateTime, String, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.models import Base
-
-if TYPE_CHECKING:  # the store's engine module imports this one to register the table
-    from bot.store.db import Database
+from bot.database.base import AssistantBase
+from bot.database.engine import Database
 
 # Longer than any turn takes (a turn waits for its conversation's lock, then runs).
 LEASE = timedelta(seconds=30)
 
 
-class InboundDelivery(Base):
+class InboundDelivery(AssistantBase):
     __tablename__ = "inbound_deliveries"
 
     message_id = Column(String(160), primary_key=True)

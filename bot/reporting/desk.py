@@ -1,4 +1,4 @@
-"""What the shop's database says about a range: handoff tickets, ratings and orders."""
+"""What Asistan's own tables say about a range: handoff tickets and ratings."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import List
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from bot.handoff.models import Ticket
-from bot.store.models import Order, SatisfactionRating
+from bot.records.ratings import SatisfactionRating
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,3 @@ def ratings(session: Session, start: datetime, end: datetime) -> List[Rating]:
         .order_by(SatisfactionRating.id)
     ).all()
     return [Rating(task, score, bool(by_human)) for task, score, by_human in rows]
-
-
-def orders_placed(session: Session, start: datetime, end: datetime) -> int:
-    return session.execute(
-        select(func.count(Order.id)).where(Order.placed_at >= start, Order.placed_at < end)
-    ).scalar_one()

@@ -12,9 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.handoff.models import Ticket, TicketStatus
+from bot.records.ratings import SatisfactionRating
 from bot.reporting.conversations import count_conversations
 from bot.reporting.report import median_minutes
-from bot.store.models import SatisfactionRating
 
 
 @dataclass(frozen=True)

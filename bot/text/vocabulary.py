@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterable
 
 import yaml
 
-from bot.nlu.turkish import fold
+from bot.text.turkish import fold
 
 WORDS_FILE = Path(__file__).parent / "data" / "shopping_words.yml"
 

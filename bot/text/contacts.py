@@ -1,21 +1,32 @@
-"""Reading order numbers, e-mail addresses and phone numbers out of what shoppers type.
+"""Order numbers, e-mail addresses and phone numbers: the one set of patterns that both
+reads them out of what shoppers type and masks them in logs and transcripts.
 
 Shoppers write "sipariş no: 10045821", "0532 111 22 33", "+90 (532) 1112233" or
-"AYSE.YILMAZ@EXAMPLE.COM"; all of these must reach the store in one canonical form.
+"AYSE.YILMAZ@EXAMPLE.COM"; all of these must reach the shop in one canonical form. The
+order-number format is the shop's (the ``ORDER_NUMBER_PATTERN`` setting).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import List
 
-ORDER_NUMBER = re.compile(r"(?<!\d)(1\d{7})(?!\d)")
+from bot.settings import get_settings
+
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # A Turkish number as people write it: "+90 532 111 22 33", "0(532) 111-2233", "5321112233".
 PHONE = re.compile(
     r"(?<![\d+])(?:\+?90[\s-]?)?\(?0?[2-5]\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{2}[\s.-]?\d{2}(?!\d)"
 )
+
+
+@cache
+def order_number_pattern(pattern: str | None = None) -> re.Pattern[str]:
+    """The shop's order-number pattern (a setting), standing alone among digits."""
+    core = pattern if pattern is not None else get_settings().order_number_pattern
+    return re.compile(rf"(?<![\d\w])({core})(?![\d\w])")
 
 
 @dataclass(frozen=True)
@@ -66,16 +77,16 @@ def find_spans(text: str) -> List[Span]:
         if phone and free(match.start(), match.end()):
             spans.append(Span("phone", match.start(), match.end(), phone))
             taken.append((match.start(), match.end()))
-    for match in ORDER_NUMBER.finditer(text):
+    for match in order_number_pattern().finditer(text):
         if free(match.start(1), match.end(1)):
             spans.append(Span("order_id", match.start(1), match.end(1), match.group(1)))
     return sorted(spans, key=lambda span: span.start)
 
 
-def parse_order_number(text: str | None) -> int | None:
+def parse_order_number(text: str | None) -> str | None:
     """The first order number in ``text`` (not part of a phone number), or None."""
     spans = find_spans(str(text)) if text else []
-    return next((int(s.value) for s in spans if s.entity == "order_id"), None)
+    return next((s.value for s in spans if s.entity == "order_id"), None)
 
 
 def parse_contact(text: str | None) -> Contact | None:

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Column, DateTime, Integer, String, select
 from sqlalchemy.orm import Session
 
-from bot.store.models import SatisfactionRating
+from bot.database.base import AssistantBase
 
 SCORES = range(1, 6)
+
+
+class SatisfactionRating(AssistantBase):
+    """A shopper's 1-to-5 answer to "did this help?", per conversation and task."""
+
+    __tablename__ = "satisfaction_ratings"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False, index=True)
+    task = Column(String(40), nullable=False)
+    score = Column(Integer, nullable=False)
+    created_at = Column(DateTime, nullable=False, index=True)
 
 
 def record_rating(

@@ -1,27 +1,29 @@
-"""Engine and units of work.
+"""Engines and units of work, for every database Asistan talks to.
 
 One :class:`Database` per process and URL; every caller works inside
 :meth:`Database.unit_of_work`, which commits on success and rolls back on error, so a failure
-never leaves half-written rows and no session outlives the request that opened it.
+never leaves half-written rows and no session outlives the request that opened it. The
+module knows no tables: the packages that own tables declare them (``bot.database.base``
+for Asistan's own, ``bot.store.models`` for the demo shop) and ``bot.migrations`` creates
+them.
 """
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any, Dict, Iterator
+from typing import Any, Callable, Dict, Iterator, TypeVar
 
-from sqlalchemy import create_engine, event, func, inspect, select, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-import bot.channels.models  # noqa: F401  (channels' replay guard lives here too)
-import bot.handoff.models  # noqa: F401  (the agent queue's tables live in this database too)
-import bot.reporting.conversations  # noqa: F401  (and the analytics table)
 from bot.settings import get_settings
-from bot.store.models import Base, Customer
+
+T = TypeVar("T")
 
 
 def engine_options(url: str) -> Dict[str, Any]:
@@ -68,18 +70,14 @@ class Database:
         with self._sessions.begin() as session:
             yield session
 
-    def create_schema(self) -> None:
-        Base.metadata.create_all(self.engine)
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(session, *args)`` in one unit of work on a worker thread, so a slow query
+        never holds up the event loop that serves everyone else."""
+        return await asyncio.to_thread(self._run, work, *args)
 
-    def drop_schema(self) -> None:
-        Base.metadata.drop_all(self.engine)
-
-    def is_empty(self) -> bool:
-        """True when the schema is missing or holds no customers (nothing seeded yet)."""
-        if not inspect(self.engine).has_table(Customer.__tablename__):
-            return True
+    def _run(self, work: Callable[..., T], *args: Any) -> T:
         with self.unit_of_work() as session:
-            return session.execute(select(func.count(Customer.id))).scalar_one() == 0
+            return work(session, *args)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Database engines and units of work, shared by every package that keeps tables."""

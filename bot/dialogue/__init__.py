@@ -1,0 +1,1 @@
+"""What ``domain.yml`` defines that several packages of code must agree on."""
