@@ -28,8 +28,9 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     if args.reset:
         drop_schema(database)
     elif is_seeded(database):
-        create_schema(database)  # tables added since this store was seeded
-        print("The store already has data; nothing to do (use --reset to rebuild it).")
+        create_schema(database)  # upgraded to this release's schema
+        print("The store already has data: its schema is up to date "
+              "(use --reset to rebuild it).")
         return 0
     today = datetime.now(settings.timezone).date()
     count = seed_demo(database, today, settings.timezone, progress=True)
