@@ -65,7 +65,8 @@ def lexicon() -> Lexicon:
 
 @lru_cache(maxsize=16)
 def _phrase_pattern(phrases: Tuple[str, ...]) -> re.Pattern[str] | None:
-    """One search for a whole list (140 searches a message, one by one, took 0.3 ms)."""
+    """One search for a whole list: every message is searched for every phrase, and one
+    pattern does that in a single pass instead of a pass per phrase."""
     if not phrases:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, phrases)) + ")")
@@ -125,11 +126,12 @@ def train(texts: Sequence[str], labels: Sequence[str]):
 class CompiledClassifier:
     """The trained pipeline's own arithmetic for one message, without its per-call checks.
 
-    scikit-learn spends 2 ms a message on building sparse matrices, validating them and
-    recomputing the IDF diagonal, for what is a few dozen n-gram look-ups and a 4-column dot
-    product; the turn has about 20 ms. This takes the fitted vocabularies, IDF weights and
-    coefficients and does exactly that: each vectorizer's analyzer, sublinear TF times IDF,
-    L2 norm per vectorizer, the weights summed, the multinomial softmax. The probabilities
+    scikit-learn spends most of a message's time on building sparse matrices, validating
+    them and recomputing the IDF diagonal, for what is a few dozen n-gram look-ups and a
+    4-column dot product (``docs/performance.md`` has the figures). This takes the fitted
+    vocabularies, IDF weights and coefficients and does exactly that: each vectorizer's
+    analyzer, sublinear TF times IDF, L2 norm per vectorizer, the weights summed, the
+    multinomial softmax. The probabilities
     are the pipeline's (``tests/nlu/test_sentiment.py`` compares them); the pipeline stays
     what is trained and stored.
     """

@@ -2,16 +2,16 @@
 
 Rasa 3.6 checks every answer of the action side with ``jsonschema.validate``. That function
 first checks Rasa's large event schema against the JSON Schema meta-schema, then builds a
-validator, then checks the answer, on every call: about half of a whole turn's CPU
-(``docs/performance.md``: 59 of 121 ms). ``fast_action_validation`` builds the validator
+validator, then checks the answer, on every call: the largest part of a turn's CPU
+(``docs/performance.md`` has the figures). ``fast_action_validation`` builds the validator
 once and checks answers with it; what is accepted and what is refused (with Rasa's own
 message) stay the same (``tests/server/test_fixes.py``).
 
 Rasa also finds the class of every event it reads (each event of a tracker loaded from the
-store, each event the action side sends) by walking the whole ``Event`` class tree again:
-26 recursive calls and about 0.04 ms an event, so a tracker of 50 events costs 2 ms more
-on every turn. ``fast_event_lookup`` keeps the walk's answer per type name; a name it does
-not know (an event class imported later) still takes Rasa's own walk.
+store, each event the action side sends) by walking the whole ``Event`` class tree again,
+recursively, for every event of every tracker on every turn. ``fast_event_lookup`` keeps
+the walk's answer per type name; a name it does not know (an event class imported later)
+still takes Rasa's own walk.
 
 The fixes are applied in the process Rasa runs in rather than by editing Rasa; the
 benchmark's in-process profile applies the same function.
