@@ -11,7 +11,7 @@ import asyncio
 import threading
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, Awaitable, Callable, ContextManager, Iterator, List
+from typing import Any, Awaitable, Callable, ContextManager, Iterator, List, Tuple
 
 from aiohttp import web
 
@@ -52,7 +52,7 @@ def shop_api(shop: ShopBackend) -> web.Application:
         except ValueError as error:
             raise ValueError("the body is not JSON") from error
 
-    def ids(request: web.Request) -> tuple:
+    def ids(request: web.Request) -> Tuple[str, str]:
         return request.match_info.get("order_id", ""), request.match_info["customer_id"]
 
     async def lookup(request: web.Request) -> Any:

@@ -175,11 +175,12 @@ def analyse(classifier, text: str) -> Sentiment:
                              classifier.predict_proba([fold(text)])[0], strict=True))
     score = (probabilities.get("positive", 0.0) - 0.6 * probabilities.get("negative", 0.0)
              - probabilities.get("angry", 0.0))
-    label = max(probabilities, key=probabilities.get)
+    label = max(probabilities, key=lambda name: probabilities[name])
     if label == "angry" and probabilities["angry"] < ANGRY_MIN_PROBABILITY:
         # Alone, the model must be sure to call anger: a false alarm hands a calm shopper
         # to a human; the lexicon and shouting rules below catch the clear cases.
-        label = max((k for k in probabilities if k != "angry"), key=probabilities.get)
+        label = max((k for k in probabilities if k != "angry"),
+                    key=lambda name: probabilities[name])
     if is_profane(text) or is_threat(text):
         return Sentiment("angry", min(score, -0.8))
     folded = fold(text)

@@ -58,7 +58,7 @@ def _validate_action_result(_: RemoteAction, result: Dict[str, Any]) -> bool:
 
 def fast_action_validation() -> None:
     """Make Rasa's check of the action side's answers use one validator per process."""
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result
 
 
 @cache
@@ -79,7 +79,7 @@ def _resolve_by_type(type_name: str, default: Type[Event] | None = None
 
 def fast_event_lookup() -> None:
     """Make Rasa find an event's class by its type name without walking the class tree."""
-    Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign]
+    Event.resolve_by_type = staticmethod(_resolve_by_type)
 
 
 def apply_runtime_fixes() -> None:

@@ -57,7 +57,7 @@ Result = TypeVar("Result")
 Change = Callable[[TicketLock | None], Tuple[TicketLock | None, Result]]
 
 
-class PromptWaiting:
+class PromptWaiting(LockStore):
     """Waits for a busy conversation in short steps (mixed into a Rasa lock store)."""
 
     WAIT_SECONDS = 0.05

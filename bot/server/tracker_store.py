@@ -50,6 +50,8 @@ class QuickCommitSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` with pooled connections, commits that do not wait for the disk
     and one insert a save."""
 
+    engine: sa.engine.Engine  # Rasa's first, then ours
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         url = self.engine.url

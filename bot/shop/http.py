@@ -105,7 +105,7 @@ class HttpShopBackend:
         except (aiohttp.ClientError, asyncio.TimeoutError, json.JSONDecodeError) as error:
             raise ShopUnavailable(type(error).__name__) from error
 
-    async def _read(self, kind: Type[T] | Any, method: str, path: str,
+    async def _read(self, kind: Type[T], method: str, path: str,
                     params: Dict[str, str] | None = None, body: Any = None) -> T:
         data = await self._call(method, path, params, body)
         try:
@@ -140,7 +140,7 @@ class HttpShopBackend:
         return await self._maybe(OrderDetails, "GET", self._order(order_id, customer_id))
 
     async def recent_orders(self, customer_id: str, limit: int = 5) -> List[OrderSummary]:
-        found = await self._maybe(List[OrderSummary], "GET",  # type: ignore[arg-type]
+        found = await self._maybe(List[OrderSummary], "GET",
                                   f"{self._customer(customer_id)}/orders",
                                   params={"limit": str(limit)})
         return found or []
@@ -176,7 +176,7 @@ class HttpShopBackend:
 
     async def returns(self, customer_id: str, order_id: str | None = None) -> List[ReturnView]:
         params = {} if order_id is None else {"order_id": order_id}
-        found = await self._maybe(List[ReturnView], "GET",  # type: ignore[arg-type]
+        found = await self._maybe(List[ReturnView], "GET",
                                   f"{self._customer(customer_id)}/returns", params=params)
         return found or []
 

@@ -45,7 +45,7 @@ def load(kind: Any, data: Any) -> Any:
         return None if data is None else load(options[0], data)
     if data is None:
         raise ValueError(f"{kind} expected, got null")
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = get_type_hints(kind)
         return kind(**{item.name: load(hints[item.name], data[item.name])
                        for item in dataclasses.fields(kind) if item.name in data})
