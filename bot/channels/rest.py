@@ -3,16 +3,17 @@
 Rasa's stock REST channel passes on a caller's ``metadata`` and ``input_channel`` and puts a
 message without ``sender`` into one shared "default" conversation. Here nobody can claim a
 WhatsApp number (which proves ownership of orders) or another channel, a sender is
-required, and the text is cleaned and braked like on every other channel. A product card is
-one reply with its text and its payload (``custom``), as the widget and WhatsApp get it. A
-message the server could not take into its conversation (its database is down) is
-answered with the apology and 503, so the client knows to send it again.
+required and names a conversation in the REST namespace only (``rest:<sender>``, see
+:mod:`bot.channels.identity`), and the text is cleaned and braked like on every other
+channel. A product card is one reply with its text and its payload (``custom``), as the
+widget and WhatsApp get it. A message the server could not take into its conversation (its
+database is down) is answered with the apology and 503, so the client knows to send it
+again.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -20,11 +21,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.identity import REST, REST_SENDER, rest_conversation
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.text import incoming_text
 from bot.server.turns import MessageNotHandled
-
-_SENDER = re.compile(r"^[\w.:@+-]{1,128}$")
 
 
 def _bad_request(message: str) -> HTTPResponse:
@@ -50,7 +50,7 @@ class RestInput(InputChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "rest"
+        return REST
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
@@ -78,14 +78,15 @@ class RestInput(InputChannel):
             if not isinstance(body, dict):
                 return _bad_request("expected a JSON object")
             sender = body.get("sender")
-            if not isinstance(sender, str) or not _SENDER.match(sender):
+            if not isinstance(sender, str) or not REST_SENDER.fullmatch(sender):
                 return _bad_request("sender: 1-128 letters, digits or ._:@+-")
             text = incoming_text(body.get("message"))
             if not text:
                 return _bad_request("message: non-empty text")
             collector = RestOutput()
             try:
-                await handle(UserMessage(text, collector, sender, input_channel=self.name()))
+                await handle(UserMessage(text, collector, rest_conversation(sender),
+                                         input_channel=self.name()))
             except MessageNotHandled:
                 # The apology, and a status that tells the client to send it again.
                 return response.json(collector.messages, status=503,

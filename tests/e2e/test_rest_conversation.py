@@ -9,6 +9,7 @@ import pytest
 import requests
 import yaml
 
+from bot.channels.identity import rest_conversation
 from bot.settings import PROJECT_ROOT, Settings
 
 pytestmark = pytest.mark.e2e
@@ -24,6 +25,7 @@ class Shopper:
     def __init__(self, settings: Settings) -> None:
         self.url = f"{settings.rasa_url}/webhooks/rest/webhook"
         self.sender = f"e2e-{uuid.uuid4().hex[:8]}"
+        self.conversation_id = rest_conversation(self.sender)
         self.last_buttons: List[dict] = []
 
     def sends(self, text: str) -> List[dict]:
