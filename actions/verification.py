@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import StoreUnavailable, answered_if_down, shop
 from bot.settings import get_settings
-from bot.text.contacts import Contact, parse_contact, parse_order_number
+from bot.text.contacts import Contact, parse_contact, parse_order_number, whatsapp_phone
 from bot.text.masking import mask_email, mask_phone
 
 logger = logging.getLogger(__name__)
@@ -33,9 +33,11 @@ def _masked(contact: Contact) -> str:
 
 def vouched_contact(tracker: Tracker) -> Contact | None:
     """The phone number the channel itself vouches for: on WhatsApp, Meta delivers the
-    sender's number, so an order placed with it needs no further proof."""
+    sender's number, so an order placed with it needs no further proof. Only a Turkish
+    mobile in E.164 is read as one (``bot.text.contacts.whatsapp_phone``)."""
     metadata = tracker.latest_message.get("metadata") or {}
-    return parse_contact(metadata.get("whatsapp_phone"))
+    phone = whatsapp_phone(metadata.get("whatsapp_phone"))
+    return Contact("phone", phone) if phone else None
 
 
 def verified_customer(tracker: Tracker) -> str | None:

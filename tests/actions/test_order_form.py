@@ -59,6 +59,13 @@ def test_the_whatsapp_number_of_the_order_verifies_it() -> None:
     assert done.responses == []
 
 
+@pytest.mark.parametrize("wa_id", ["5321112233", "15321112233", "4405321112233"])
+def test_a_foreign_whatsapp_number_with_a_turkish_tail_proves_nothing(wa_id: str) -> None:
+    asked = validate(order_id="10045821", metadata={"whatsapp_phone": wa_id})
+    assert asked.slots().get("verified_customer_id") is None
+    assert asked.asks() == "contact"
+
+
 def test_another_whatsapp_number_is_asked_for_proof_without_a_failure() -> None:
     asked = validate(order_id="10045821", metadata={"whatsapp_phone": "905449998877"})
     slots = asked.slots()
