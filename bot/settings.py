@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Mapping
@@ -101,7 +102,10 @@ class Settings:
     web_port: int
     rasa_token: str
     timezone: ZoneInfo
+    # Failed proofs of ownership an order or a contact may have in the sliding window
+    # (across conversations and channels, bot/records/ownership.py) before it is locked.
     max_verification_failures: int
+    verification_window: timedelta
     # The shop's order numbers, as a regular expression (the NLU and validation share it).
     order_number_pattern: str
     # Where the shop's data comes from: "module:Class" of a bot.shop.ShopBackend.
@@ -158,6 +162,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         rasa_token=token,
         timezone=ZoneInfo(env.get("SHOP_TIMEZONE", "Europe/Istanbul")),
         max_verification_failures=int(env.get("MAX_VERIFICATION_FAILURES", "3")),
+        verification_window=timedelta(
+            minutes=float(env.get("VERIFICATION_WINDOW_MINUTES", "60"))),
         order_number_pattern=env.get("ORDER_NUMBER_PATTERN", r"1\d{7}"),
         shop_backend=env.get("SHOP_BACKEND", "bot.store.backend:SqlShopBackend"),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),

@@ -14,6 +14,7 @@ from sqlalchemy import MetaData
 
 import bot.handoff.models  # noqa: F401  (registers the queue's tables)
 import bot.records.inbound  # noqa: F401
+import bot.records.ownership  # noqa: F401
 import bot.records.ratings  # noqa: F401
 import bot.reporting.conversations  # noqa: F401  (the analytics table)
 from bot.database.base import AssistantBase
