@@ -1,5 +1,6 @@
 """``python -m bot.server run ...``: Rasa's command line, extended (see the package doc)."""
 
+from bot.server.commands import read_commands_as_text
 from bot.server.fixes import apply_runtime_fixes
 from bot.server.turns import keep_turns_answered
 
@@ -10,6 +11,7 @@ def main() -> None:
 
     apply_runtime_fixes()
     keep_turns_answered()
+    read_commands_as_text()
     rasa_main()
 
 
