@@ -22,6 +22,7 @@ import re
 import secrets
 
 from bot.channels.whatsapp_messages import CHANNEL as WHATSAPP
+from bot.channels.whatsapp_messages import WA_ID
 
 REST = "rest"
 WIDGET = "widget"
@@ -29,7 +30,6 @@ REST_PREFIX = f"{REST}:"
 # What a REST caller may send as ``sender``: checked whole (``fullmatch``), no newline.
 REST_SENDER = re.compile(r"[\w.:@+-]{1,128}", re.ASCII)
 WIDGET_SESSION = re.compile(r"[0-9a-f]{32}")
-WHATSAPP_ID = re.compile(r"\d{6,20}")
 _NONCE_BYTES = 8
 
 
@@ -63,7 +63,7 @@ def channel_of(conversation_id: str) -> str:
     Ids of none of the three shapes are REST senders from before the namespace (docs/
     security.md, "Migration"): REST pushes nothing, so they get no reply pushed anywhere.
     """
-    if WHATSAPP_ID.fullmatch(conversation_id):
+    if WA_ID.fullmatch(conversation_id):
         return WHATSAPP
     if WIDGET_SESSION.fullmatch(conversation_id):
         return WIDGET

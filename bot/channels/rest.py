@@ -13,7 +13,6 @@ again.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -21,14 +20,18 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.body import BadBody, json_body
 from bot.channels.identity import REST, REST_SENDER, rest_conversation
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.text import incoming_text
 from bot.server.turns import MessageNotHandled
 
+# A message is cut to 2,000 characters; a body of this size carries it with room to spare.
+MAX_BODY = 256 * 1024
 
-def _bad_request(message: str) -> HTTPResponse:
-    return response.json({"error": message}, status=400)
+
+def _bad_request(message: str, status: int = 400) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
 
 
 class RestOutput(CollectingOutputChannel):
@@ -72,9 +75,9 @@ class RestInput(InputChannel):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:
-                body = json.loads(request.body)
-            except (ValueError, UnicodeDecodeError):
-                return _bad_request("malformed JSON")
+                body = json_body(request.body, MAX_BODY)
+            except BadBody as error:
+                return _bad_request(str(error), error.status)
             if not isinstance(body, dict):
                 return _bad_request("expected a JSON object")
             sender = body.get("sender")

@@ -10,7 +10,6 @@ Message shapes and limits are in :mod:`bot.channels.whatsapp_messages`.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 from datetime import datetime, timezone
@@ -23,6 +22,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels.body import BadBody, json_body
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.text import incoming_text
 from bot.channels.whatsapp_messages import (
@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 # a voice note, a location): a rule answers it with `utter_unsupported_message`.
 UNSUPPORTED = "/EXTERNAL_unsupported_message"
 GRAPH_TIMEOUT = aiohttp.ClientTimeout(total=10)
+# Meta's deliveries are a few kilobytes; a batch stays far below this.
+MAX_BODY = 1024 * 1024
 
 
 def _retry_later(reason: str) -> HTTPResponse:
@@ -140,9 +142,16 @@ class WhatsAppInput(InputChannel):
                 logger.warning("WhatsApp webhook with a wrong signature refused")
                 return response.json({"error": "bad signature"}, status=403)
             try:
-                messages = inbound_messages(json.loads(request.body))
-            except (ValueError, UnicodeDecodeError):
-                return response.json({"error": "malformed JSON"}, status=400)
+                payload = json_body(request.body, MAX_BODY)
+            except BadBody as error:
+                return response.json({"error": str(error)}, status=error.status)
+            try:
+                messages = inbound_messages(payload)
+            except ValueError:
+                # Signed by Meta, so sending it again would not change it: acknowledged,
+                # logged, dropped (a 4xx or 5xx would have Meta retry it for days).
+                logger.warning("WhatsApp delivery that is not a webhook body ignored")
+                return response.json({"status": "ignored"})
             for message in messages:
                 claim = await self._delivery(deliveries.claim, message, Claim.NEW)
                 if claim is Claim.HANDLED:
