@@ -28,6 +28,7 @@ from actions.common import (
     shop_now,
     stored_time,
 )
+from bot.database import attempts
 from bot.records import ownership
 from bot.settings import get_settings
 from bot.text.contacts import Contact, parse_contact, parse_order_number, whatsapp_phone
@@ -69,8 +70,9 @@ def _locked_slots(failures: int) -> Dict[str, Any]:
 async def locked_failures(tried: List[str]) -> int | None:
     """The failures counted against ``tried`` when they lock it, else None."""
     settings = get_settings()
-    failures = await own_database().run(ownership.failures, tried, stored_time(shop_now()),
-                                        settings.verification_window)
+    count = await own_database().run(attempts.failures, tried, stored_time(shop_now()),
+                                     settings.verification_window)
+    failures = count.failures
     return failures if failures >= settings.max_verification_failures else None
 
 
@@ -82,9 +84,10 @@ async def failure_slots(
     when the count cannot be kept: a check that cannot be counted is not answered."""
     settings = get_settings()
     with answered_if_down(dispatcher):
-        failures = await own_database().run(ownership.record_failure, tried,
-                                            stored_time(shop_now()),
-                                            settings.verification_window)
+        count = await own_database().run(attempts.record_failure, tried,
+                                         stored_time(shop_now()),
+                                         settings.verification_window)
+    failures = count.failures
     logger.info("verification failed (%d in the window)", failures)
     if failures >= settings.max_verification_failures:
         return _locked_slots(failures)

@@ -1,3 +1,3 @@
 """What Asistan itself records about conversations: webhook deliveries already handled,
-failed proofs of ownership (per order and contact, across conversations) and
+what a failed proof of ownership counts against (per order and contact) and
 satisfaction ratings. Asistan's own tables, kept apart from the shop's data."""

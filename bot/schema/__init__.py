@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import MetaData
 
+import bot.database.attempts  # noqa: F401  (failed ownership checks and logins)
 import bot.handoff.models  # noqa: F401  (registers the queue's tables)
 import bot.records.inbound  # noqa: F401
-import bot.records.ownership  # noqa: F401
 import bot.records.ratings  # noqa: F401
 import bot.reporting.conversations  # noqa: F401  (the analytics table)
 from bot.database.base import AssistantBase

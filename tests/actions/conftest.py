@@ -81,10 +81,10 @@ def _store(seeded_database):
     by another test (they count across conversations, so they would lock its orders)."""
     from sqlalchemy import delete
 
-    from bot.records.ownership import OwnershipFailure
+    from bot.database.attempts import FailedAttempt
 
     with seeded_database.unit_of_work() as session:
-        session.execute(delete(OwnershipFailure))
+        session.execute(delete(FailedAttempt))
     return seeded_database
 
 
