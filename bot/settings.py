@@ -106,6 +106,11 @@ class Settings:
     # (across conversations and channels, bot/records/ownership.py) before it is locked.
     max_verification_failures: int
     verification_window: timedelta
+    # Console logins (bot/handoff/logins.py): failures per user name and per address in
+    # the window before both are locked, and the wait after the first failure (doubling).
+    login_max_failures: int
+    login_window: timedelta
+    login_first_delay: float
     # The shop's order numbers, as a regular expression (the NLU and validation share it).
     order_number_pattern: str
     # Where the shop's data comes from: "module:Class" of a bot.shop.ShopBackend.
@@ -164,6 +169,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         max_verification_failures=int(env.get("MAX_VERIFICATION_FAILURES", "3")),
         verification_window=timedelta(
             minutes=float(env.get("VERIFICATION_WINDOW_MINUTES", "60"))),
+        login_max_failures=int(env.get("LOGIN_MAX_FAILURES", "10")),
+        login_window=timedelta(minutes=float(env.get("LOGIN_WINDOW_MINUTES", "15"))),
+        login_first_delay=float(env.get("LOGIN_FIRST_DELAY_SECONDS", "1")),
         order_number_pattern=env.get("ORDER_NUMBER_PATTERN", r"1\d{7}"),
         shop_backend=env.get("SHOP_BACKEND", "bot.store.backend:SqlShopBackend"),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
