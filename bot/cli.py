@@ -19,6 +19,7 @@ from bot.ops.supervisor import Supervisor
 from bot.schema import create_schema, drop_schema, seed_demo
 from bot.settings import Settings, get_settings
 from bot.store.seed import is_seeded
+from bot.text.logs import mask_every_log
 
 
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
@@ -208,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: List[str] | None = None) -> int:
+    mask_every_log()
     args = build_parser().parse_args(argv)
     handler = {"seed": cmd_seed, "train": cmd_train, "run": cmd_run, "chat": cmd_chat,
                "eval": cmd_eval, "serve": cmd_serve, "report": cmd_report,
