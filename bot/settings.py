@@ -111,6 +111,9 @@ class Settings:
     login_max_failures: int
     login_window: timedelta
     login_first_delay: float
+    # KVKK: a conversation idle this long (and not with people) loses its personal data
+    # (`python -m bot forget --expired`, bot/privacy.py).
+    retention: timedelta
     # The shop's order numbers, as a regular expression (the NLU and validation share it).
     order_number_pattern: str
     # Where the shop's data comes from: "module:Class" of a bot.shop.ShopBackend.
@@ -172,6 +175,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         login_max_failures=int(env.get("LOGIN_MAX_FAILURES", "10")),
         login_window=timedelta(minutes=float(env.get("LOGIN_WINDOW_MINUTES", "15"))),
         login_first_delay=float(env.get("LOGIN_FIRST_DELAY_SECONDS", "1")),
+        retention=timedelta(days=float(env.get("RETENTION_DAYS", "180"))),
         order_number_pattern=env.get("ORDER_NUMBER_PATTERN", r"1\d{7}"),
         shop_backend=env.get("SHOP_BACKEND", "bot.store.backend:SqlShopBackend"),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),

@@ -37,7 +37,7 @@ def test_every_logger_masks_messages_arguments_extras_and_exceptions() -> None:
         logger.setLevel(logging.INFO)
         logger.propagate = False
     try:
-        for logger, secret in zip(loggers * 2, SECRETS):
+        for logger, secret in zip(loggers * 2, SECRETS, strict=True):
             logger.info("handoff for %s", secret,
                         extra={"request": f"GET /conversations/{secret}/tracker"})
         try:
