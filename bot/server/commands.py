@@ -7,7 +7,8 @@ commands answer with silence. Buttons need the syntax: their payloads come back 
 message. So a ``/`` message is read as an intent only when it is the payload of a button
 the bot offered since the shopper's last message (or an ``EXTERNAL_`` intent a channel
 sends itself, which :mod:`bot.channels.text` keeps shoppers from typing); anything else
-goes to the NLU without its leading slashes, as the words it is, and gets an answer.
+goes to the NLU with its leading slashes blanked out, as the words it is, and gets an
+answer.
 
 Applied in the Rasa server process (``bot/server/__main__.py``), around
 ``MessageProcessor.parse_message``; the conversation keeps the text as typed.
@@ -15,6 +16,7 @@ Applied in the Rasa server process (``bot/server/__main__.py``), around
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, Iterator, Set
 
 from rasa.core.channels.channel import UserMessage
@@ -26,6 +28,8 @@ from bot.dialogue.names import EXTERNAL_PREFIX
 
 _rasa_parse_message = MessageProcessor.parse_message
 COMMAND_PREFIX = "/"
+# The leading slashes of a message, which become spaces: entity offsets stay the text's.
+_LEADING_SLASHES = re.compile(r"^(\s*)(/+)")
 
 
 def _payloads(data: Any) -> Iterator[str]:
@@ -67,7 +71,8 @@ async def _parse_message(self: MessageProcessor, message: UserMessage,
     text = message.text or ""
     if command_allowed(text, tracker):
         return await _rasa_parse_message(self, message, tracker, only_output_properties)
-    words = text.strip().lstrip(COMMAND_PREFIX).strip() or "?"
+    words = _LEADING_SLASHES.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
+    words = words if words.strip() else "?"  # a lone "/" still gets an answer
     as_text = UserMessage(words, message.output_channel, message.sender_id,
                           input_channel=message.input_channel,
                           message_id=message.message_id, metadata=message.metadata)
