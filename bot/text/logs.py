@@ -55,5 +55,7 @@ def _masked_record(self: logging.Logger, *args: Any, **kwargs: Any) -> logging.L
 
 
 def mask_every_log() -> None:
-    """Run :class:`MaskingFilter` on every record any logger of this process makes."""
+    """Run :class:`MaskingFilter` on every record any logger of this process makes, and
+    send Python's warnings (Rasa's, which can print slot values) through logging too."""
     logging.Logger.makeRecord = _masked_record  # type: ignore[method-assign]
+    logging.captureWarnings(True)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import logging
+import subprocess
+import sys
 
 import pytest
 
+from bot.settings import PROJECT_ROOT
 from bot.text.logs import mask_every_log
 from bot.text.masking import mask_text
 
@@ -52,3 +55,14 @@ def test_every_logger_masks_messages_arguments_extras_and_exceptions() -> None:
     assert "handoff for" in written and "ValueError" in written
     for secret in SECRETS:
         assert secret not in written
+
+
+def test_warnings_go_through_the_masking_too() -> None:
+    """In a process of its own: pytest keeps every warning of its tests for itself."""
+    program = ("import logging, warnings; from bot.text.logs import mask_every_log; "
+               "mask_every_log(); logging.basicConfig(); "
+               "warnings.warn(\"slots: {'contact': 'ayse.yilmaz@example.com'}\")")
+    done = subprocess.run([sys.executable, "-c", program], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert "a***@example.com" in done.stderr
+    assert "ayse.yilmaz" not in done.stderr + done.stdout
