@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.body import BadBody, json_body
 from bot.channels.ratelimit import RateLimiter
-from bot.channels.text import incoming_text
+from bot.channels.text import UNSUPPORTED, incoming_text
 from bot.channels.whatsapp_messages import (
     CHANNEL,
     Inbound,
@@ -39,9 +39,6 @@ from bot.server.turns import MessageNotHandled
 from bot.text.masking import mask_phone
 
 logger = logging.getLogger(__name__)
-# Sent as the shopper's message when they send something the bot cannot read (a photo,
-# a voice note, a location): a rule answers it with `utter_unsupported_message`.
-UNSUPPORTED = "/EXTERNAL_unsupported_message"
 GRAPH_TIMEOUT = aiohttp.ClientTimeout(total=10)
 # Meta's deliveries are a few kilobytes; a batch stays far below this.
 MAX_BODY = 1024 * 1024

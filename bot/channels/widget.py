@@ -29,7 +29,7 @@ from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels.identity import WIDGET, issue_widget_session, widget_session_issued
 from bot.channels.ratelimit import RateLimiter
-from bot.channels.text import incoming_text
+from bot.channels.text import UNSUPPORTED, incoming_text
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -143,9 +143,7 @@ class WidgetInput(InputChannel):
                     or session_id not in self._rooms(sid):
                 logger.warning("widget message outside its session ignored")
                 return
-            text = incoming_text(data.get("message"))
-            if not text:
-                return
+            text = incoming_text(data.get("message")) or UNSUPPORTED
             await handle(UserMessage(
                 text, WidgetOutput(sio, self.bot_message_evt), session_id,
                 input_channel=self.name(),
