@@ -27,6 +27,9 @@ from bot.schema import seed_demo  # noqa: E402
 from bot.settings import get_settings  # noqa: E402
 from bot.store.seed import is_seeded  # noqa: E402
 
+# One running product for every suite that plays against it (e2e, security).
+from tests.e2e.product import graph_api, product, running_product  # noqa: E402,F401
+
 POSTGRES_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 
 

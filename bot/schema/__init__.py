@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import MetaData, func, select, text
 
+import bot.database.attempts  # noqa: F401  (failed ownership checks and logins)
 import bot.handoff.models  # noqa: F401  (registers the queue's tables)
 import bot.records.inbound  # noqa: F401
 import bot.records.ratings  # noqa: F401

@@ -2,28 +2,37 @@
 
 An aiohttp application. Every page and API needs a logged-in agent (a session cookie whose
 token is stored hashed, see `bot.handoff.agents`); every state-changing request needs the
-session's CSRF token in the ``X-CSRF-Token`` header (the login form uses a double-submit
-cookie). The page polls the API, so new shopper messages appear without a reload.
+session's CSRF token in the ``X-CSRF-Token`` header. The login form's token is an HMAC of a
+pre-login cookie, and a login from another origin is refused; logins are braked per user
+name and per address (`bot.handoff.logins`). Cookies are ``SameSite=Strict`` and, when the
+console's public URL (``WEB_PUBLIC_URL``) is https, ``Secure``. Every bad input is a 4xx.
+The page polls the API, so new shopper messages appear without a reload.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 import logging
+import math
+import re
 import secrets
 import time as clock
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels.body import BadBody, json_body
 from bot.channels.whatsapp_messages import CHANNEL as WHATSAPP
 from bot.channels.whatsapp_messages import window_open
 from bot.database.engine import Database, database_for
-from bot.handoff import agents, queue
+from bot.handoff import agents, logins, queue
 from bot.handoff.agents import SessionView
 from bot.reporting import dashboard as metrics
 from bot.reporting import render
@@ -40,6 +49,10 @@ STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "asistan_session"
 LOGIN_CSRF_COOKIE = "asistan_login_csrf"
 MAX_REPLY = 4000
+MAX_BODY = 64 * 1024
+# Ticket and agent ids are SQL integers (PostgreSQL's are 32-bit): a larger one is no id.
+MAX_ID = 2**31 - 1
+_LOGIN_NONCE = re.compile(r"[A-Za-z0-9_-]{32}")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 DATABASE = web.AppKey("database", Database)
@@ -54,6 +67,13 @@ def _now() -> datetime:
 def _error(kind: type, message: str) -> web.HTTPException:
     """An HTTP error with a JSON body, as the console's script expects."""
     return kind(text=json.dumps({"error": message}), content_type="application/json")
+
+
+def _same_secret(given: str, expected: str) -> bool:
+    """A constant-time comparison that any text can go through (``compare_digest`` raises
+    on non-ASCII text, and a header's undecodable bytes arrive as surrogates)."""
+    return secrets.compare_digest(given.encode("utf-8", "surrogateescape"),
+                                  expected.encode("utf-8", "surrogateescape"))
 
 
 def _session(request: web.Request) -> SessionView:
@@ -76,7 +96,7 @@ async def require_login(request: web.Request, handler: Handler) -> web.StreamRes
         if request.path.startswith("/api/"):
             raise _error(web.HTTPUnauthorized, "login required")
         raise web.HTTPFound("/login")
-    if request.method not in ("GET", "HEAD") and not secrets.compare_digest(
+    if request.method not in ("GET", "HEAD") and not _same_secret(
             request.headers.get("X-CSRF-Token", ""), found.csrf_token):
         raise _error(web.HTTPForbidden, "bad CSRF token")
     request["agent_session"] = found
@@ -107,32 +127,89 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
-async def login_page(request: web.Request) -> web.Response:
-    # Keep a token already given: a second request (a favicon, another tab) must not
+def _cookie_options(settings: Settings) -> Dict[str, Any]:
+    return {"httponly": True, "samesite": "Strict",
+            "secure": settings.web_public_url.startswith("https://")}
+
+
+def _login_token(settings: Settings, nonce: str) -> str:
+    """The login form's CSRF token: bound to the pre-login cookie ``nonce`` by an HMAC."""
+    return hmac.new(settings.rasa_token.encode(), f"console-login:{nonce}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def _login_page(request: web.Request, state: str, status: int = 200) -> web.Response:
+    # Keep a cookie already given: a second request (a favicon, another tab) must not
     # invalidate the form that is on screen.
-    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
-    html = (STATIC / "login.html").read_text("utf-8").replace("{{csrf}}", token)
-    failed = "login-failed" if request.query.get("failed") else ""
-    response = web.Response(text=html.replace("{{state}}", failed), content_type="text/html")
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="Strict")
+    settings = request.app[SETTINGS]
+    nonce = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not _LOGIN_NONCE.fullmatch(nonce):
+        nonce = secrets.token_urlsafe(24)
+    html = (STATIC / "login.html").read_text("utf-8").replace(
+        "{{csrf}}", _login_token(settings, nonce)).replace("{{state}}", state)
+    response = web.Response(text=html, content_type="text/html", status=status)
+    response.set_cookie(LOGIN_CSRF_COOKIE, nonce, **_cookie_options(settings))
     return response
 
 
+async def login_page(request: web.Request) -> web.Response:
+    return _login_page(request, "login-failed" if request.query.get("failed") else "")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _login_request_trusted(request: web.Request, form: Any) -> bool:
+    """The form came from the console's own login page: its token matches the pre-login
+    cookie, and a browser that names the origin names the console's."""
+    settings = request.app[SETTINGS]
+    origin = request.headers.get("Origin")
+    if origin is not None and origin not in (_origin(settings.web_public_url),
+                                             f"{request.scheme}://{request.host}"):
+        return False
+    nonce = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    given = form.get("csrf")
+    return bool(_LOGIN_NONCE.fullmatch(nonce)) and isinstance(given, str) and \
+        _same_secret(given, _login_token(settings, nonce))
+
+
+def _form_text(form: Any, name: str, limit: int) -> str:
+    value = form.get(name)
+    return value[:limit] if isinstance(value, str) else ""
+
+
 async def login(request: web.Request) -> web.Response:
-    form = await request.post()
-    if not secrets.compare_digest(str(form.get("csrf", "")),
-                                  request.cookies.get(LOGIN_CSRF_COOKIE, "-")):
+    settings = request.app[SETTINGS]
+    try:
+        form = await request.post()
+    except ValueError as error:  # a body that is no form
+        raise web.HTTPBadRequest(text="malformed form") from error
+    if not _login_request_trusted(request, form):
         raise web.HTTPForbidden(text="bad CSRF token")
+    username = _form_text(form, "username", logins.USERNAME_LIMIT)
+    password = _form_text(form, "password", logins.PASSWORD_LIMIT)
+    address, now = request.remote or "unknown", _now()
+    brake = logins.LoginBrake(settings.login_max_failures, settings.login_window,
+                              settings.login_first_delay)
     with request.app[DATABASE].unit_of_work() as session:
-        agent = agents.authenticate(session, str(form.get("username", "")),
-                                    str(form.get("password", "")))
-        if agent is None:
-            logger.info("failed console login")
-            raise web.HTTPFound("/login?failed=1")
-        token, _ = agents.start_session(session, agent.id, _now())
+        wait = logins.wait_seconds(session, username, address, now, brake)
+        agent = None if wait else agents.authenticate(session, username, password)
+        if agent is None and not wait:
+            logins.record_failure(session, username, address, now, brake)
+        token = agents.start_session(session, agent.id, now)[0] if agent else None
+    if wait:  # refused before the password was looked at
+        logger.warning("console login braked: too many failures")
+        response = _login_page(request, "login-throttled", status=429)
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response
+    if token is None:
+        logger.info("failed console login")
+        raise web.HTTPFound("/login?failed=1")
     response = web.HTTPFound("/console")
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict",
-                        max_age=int(agents.SESSION_LIFETIME.total_seconds()))
+    response.set_cookie(SESSION_COOKIE, token, max_age=int(
+        agents.SESSION_LIFETIME.total_seconds()), **_cookie_options(settings))
     response.del_cookie(LOGIN_CSRF_COOKIE)
     raise response
 
@@ -187,7 +264,7 @@ async def queue_view(request: web.Request) -> web.Response:
 
 def _owned_ticket(request: web.Request, session: Any) -> queue.TicketView:
     """The ticket, if this agent holds it (supervisors may read every ticket)."""
-    ticket = queue.get_ticket(session, int(request.match_info["ticket_id"]))
+    ticket = queue.get_ticket(session, _ticket_id(request))
     agent = _session(request).agent
     if ticket is None:
         raise _error(web.HTTPNotFound, "no such ticket")
@@ -253,7 +330,7 @@ async def ticket_detail(request: web.Request) -> web.Response:
 async def claim(request: web.Request) -> web.Response:
     agent = _session(request).agent
     with request.app[DATABASE].unit_of_work() as session:
-        won = queue.claim(session, int(request.match_info["ticket_id"]), agent.id, _now())
+        won = queue.claim(session, _ticket_id(request), agent.id, _now())
     if not won:
         raise _error(web.HTTPConflict, "already taken")
     return web.json_response({"ok": True})
@@ -261,7 +338,8 @@ async def claim(request: web.Request) -> web.Response:
 
 async def reply(request: web.Request) -> web.Response:
     body = await _json_body(request)
-    text = str(body.get("text", "")).strip()
+    text = body.get("text")
+    text = text.strip() if isinstance(text, str) else ""
     if not text or len(text) > MAX_REPLY:
         raise _error(web.HTTPBadRequest, "empty or too long")
     with request.app[DATABASE].unit_of_work() as session:
@@ -289,10 +367,13 @@ async def transfer(request: web.Request) -> web.Response:
     target = body.get("to")
     if target == "bot":
         return await _finish(request, ask_rating=False)
+    if isinstance(target, str) and target.isascii() and target.isdigit() and len(target) < 11:
+        target = int(target)
+    if isinstance(target, bool) or not isinstance(target, int) or not 0 < target <= MAX_ID:
+        raise _error(web.HTTPBadRequest, 'to: an agent id or "bot"')
     agent = _session(request).agent
     with request.app[DATABASE].unit_of_work() as session:
-        moved = queue.transfer(session, int(request.match_info["ticket_id"]), agent.id,
-                               int(target or 0))
+        moved = queue.transfer(session, _ticket_id(request), agent.id, target)
     if not moved:
         raise _error(web.HTTPConflict, "cannot transfer")
     return web.json_response({"ok": True})
@@ -360,11 +441,19 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+def _ticket_id(request: web.Request) -> int:
+    """The route's ticket id (digits); one too large to be an id is no such ticket."""
+    digits = request.match_info["ticket_id"]
+    if len(digits) > 10 or int(digits) > MAX_ID:
+        raise _error(web.HTTPNotFound, "no such ticket")
+    return int(digits)
+
+
 async def _json_body(request: web.Request) -> Dict[str, Any]:
     try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise _error(web.HTTPBadRequest, "malformed JSON") from error
+        body = json_body(await request.read(), MAX_BODY)
+    except BadBody as error:
+        raise _error(web.HTTPBadRequest, str(error)) from error
     if not isinstance(body, dict):
         raise _error(web.HTTPBadRequest, "expected an object")
     return body
@@ -372,7 +461,7 @@ async def _json_body(request: web.Request) -> Dict[str, Any]:
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[security_headers, store_unavailable, require_login],
-                          client_max_size=64 * 1024)
+                          client_max_size=MAX_BODY)
     app[SETTINGS] = settings
     app[DATABASE] = database_for(settings.database_url)
     app[RASA] = RasaApi(settings.rasa_url, settings.rasa_token)

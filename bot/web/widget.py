@@ -3,20 +3,21 @@
 A shop pastes ``<script src="https://ASISTAN-HOST:8080/widget.js" async></script>``; the
 script then talks socket.io with Rasa directly (``Settings.chat_public_url``). These routes
 need no login and are fetched from the shops' own domains, so they send
-``Access-Control-Allow-Origin: *``; no cookie is involved, the shopper's random session id
-is the only key. ``/`` is a demo storefront with the snippet pasted in, as a shop would.
+``Access-Control-Allow-Origin: *``; no cookie is involved, the session id the widget's
+channel issued (see :mod:`bot.channels.identity`) is the only key. ``/`` is a demo
+storefront with the snippet pasted in, as a shop would.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 from typing import Dict
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.channels.identity import widget_session_issued
 from bot.settings import Settings
 from bot.web.rasa_api import RasaApi, RasaUnavailable
 
@@ -27,8 +28,6 @@ ASSETS: Dict[str, Path] = {
     "socket.io.min.js": STATIC / "vendor" / "socket.io.min.js",
 }
 SOCKET_PATH = "/socket.io"
-# The widget makes session ids from 16 random bytes; anything else is not one of ours.
-SESSION_ID = re.compile(r"[0-9a-f]{32}")
 PUBLIC_PATHS = frozenset({"/", "/widget.js"})
 PUBLIC_PREFIX = "/widget/"
 CORS = {"Access-Control-Allow-Origin": "*"}
@@ -87,7 +86,7 @@ class WidgetRoutes:
     async def history(self, request: web.Request) -> web.Response:
         """The conversation so far, so a reload shows what was said (also by an agent)."""
         session_id = request.match_info["session_id"]
-        if not SESSION_ID.fullmatch(session_id):
+        if not widget_session_issued(session_id, self._settings.rasa_token):
             return _json_error(400, "invalid session id")
         try:
             transcript = await self._rasa.transcript(session_id)
