@@ -394,7 +394,7 @@ def create_app(settings: Settings) -> web.Application:
         web.post("/api/tickets/{ticket_id:\\d+}/resolve", resolve),
         web.post("/api/tickets/{ticket_id:\\d+}/transfer", transfer),
     ])
-    widget.add_routes(app, settings, app[RASA])
+    widget.add_routes(app, settings, app[RASA], app[DATABASE])
     storefront.add_routes(app, get_shop())
     return app
 

@@ -91,6 +91,7 @@ def transcript_messages(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         if metadata.get("is_external"):  # an intent the console triggered, not typed
             continue
         parse = event.get("parse_data") or {}
+        data = event.get("data") or {}
         text = event["text"]
         if event["event"] == "user":  # buttons answer only the turn that offered them
             text, offered = offered.get(text, text), {}
@@ -102,5 +103,8 @@ def transcript_messages(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
             "template": bool(metadata.get("whatsapp_template")),
             "at": event.get("timestamp"),
             "sentiment": (parse.get("sentiment") or {}).get("label"),
+            # What the widget draws again after a reload: the offered buttons, a card.
+            "buttons": data.get("buttons") or [],
+            "custom": data.get("custom"),
         })
     return messages

@@ -12,11 +12,14 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Dict
+from typing import Any, Dict
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.channels.widget_messages import widget_messages
+from bot.database.engine import Database
+from bot.handoff import queue
 from bot.settings import Settings
 from bot.web.rasa_api import RasaApi, RasaUnavailable
 
@@ -54,12 +57,20 @@ def storefront_csp(chat_public_url: str) -> str:
             "img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
 
 
+def _history_entry(message: Dict[str, Any]) -> Dict[str, Any]:
+    """A user's text, or a bot's or agent's message as the socket.io events it was sent as."""
+    if message["from"] == "user":
+        return {"from": "user", "text": message["text"], "at": message["at"]}
+    return {"from": message["from"], "at": message["at"], "events": widget_messages(message)}
+
+
 class WidgetRoutes:
     """Handlers bound to the settings and the Rasa client they need."""
 
-    def __init__(self, settings: Settings, rasa: RasaApi) -> None:
+    def __init__(self, settings: Settings, rasa: RasaApi, database: Database) -> None:
         self._settings = settings
         self._rasa = rasa
+        self._database = database
 
     async def storefront(self, request: web.Request) -> web.FileResponse:
         return web.FileResponse(
@@ -94,19 +105,37 @@ class WidgetRoutes:
         except RasaUnavailable as error:
             logger.warning("widget history unavailable: %s", error)
             return _json_error(503, "assistant unavailable")
-        messages = [{"from": m["from"], "agent_name": m["agent_name"], "text": m["text"]}
-                    for m in transcript]
+        messages = [_history_entry(m) for m in transcript]
         return web.json_response({"messages": messages},
                                  headers={**CORS, "Cache-Control": "no-store"})
 
+    async def state(self, request: web.Request) -> web.Response:
+        """Who answers this chat now, for the widget's header: the assistant, the agents'
+        queue (with the shopper's place) or a named agent."""
+        session_id = request.match_info["session_id"]
+        if not SESSION_ID.fullmatch(session_id):
+            return _json_error(400, "invalid session id")
+        with self._database.unit_of_work() as session:
+            ticket = queue.open_ticket_of(session, session_id)
+            place = queue.position(session, ticket) if ticket else 0
+        if ticket is None:
+            body: Dict[str, Any] = {"state": "assistant"}
+        elif ticket.agent_name and not place:
+            body = {"state": "agent", "agent_name": ticket.agent_name}
+        else:
+            body = {"state": "queue", "place": place}
+        return web.json_response(body, headers={**CORS, "Cache-Control": "no-store"})
 
-def add_routes(app: web.Application, settings: Settings, rasa: RasaApi) -> None:
+
+def add_routes(app: web.Application, settings: Settings, rasa: RasaApi,
+               database: Database) -> None:
     """Register the public routes; `is_public` must cover every path added here."""
-    routes = WidgetRoutes(settings, rasa)
+    routes = WidgetRoutes(settings, rasa, database)
     app.add_routes([
         web.get("/", routes.storefront),
         web.get("/widget.js", routes.script),
         web.get("/widget/config", routes.config),
         web.get("/widget/history/{session_id}", routes.history),
+        web.get("/widget/state/{session_id}", routes.state),
         web.get("/widget/{name}", routes.asset),
     ])
