@@ -20,6 +20,7 @@ from bot.handoff import reasons
 from bot.reporting import figures
 from bot.reporting.report import DEFINITIONS, Report, Score
 from bot.text.formatting import LOCALE
+from bot.text.labels import labels as text_labels
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSAT_SCALE = 5
@@ -78,6 +79,7 @@ def _environment() -> Environment:
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     environment.filters.update(percent=_percent, number=_number, day=_day)
     environment.globals["reason_labels"] = reasons.labels()
+    environment.globals["names"] = text_labels()
     return environment
 
 

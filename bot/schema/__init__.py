@@ -19,6 +19,7 @@ import bot.reporting.conversations  # noqa: F401  (the analytics table)
 from bot.database.base import AssistantBase
 from bot.database.engine import Database
 from bot.handoff.agents import seed_demo_agents
+from bot.handoff.desk import seed_demo_canned
 from bot.store.models import StoreBase
 from bot.store.seed import seed_shop
 
@@ -46,4 +47,5 @@ def seed_demo(database: Database, today: date, tz: ZoneInfo, progress: bool = Fa
     count = seed_shop(database, today, tz, progress)
     with database.unit_of_work() as session:
         seed_demo_agents(session)
+        seed_demo_canned(session)
     return count

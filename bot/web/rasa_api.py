@@ -47,6 +47,12 @@ class RasaApi:
                                       {"include_events": "ALL"})
         return transcript_messages(tracker.get("events", []))
 
+    async def latest_event_time(self, conversation_id: str) -> float | None:
+        """When the conversation last changed: a cheap look, without its events."""
+        tracker = await self._request("GET", f"{self._conversation(conversation_id)}/tracker",
+                                      {"include_events": "NONE"})
+        return tracker.get("latest_event_time")
+
     async def say(self, conversation_id: str, text: str, agent_name: str,
                   as_template: bool = False) -> None:
         """An agent's message, delivered on the shopper's channel and kept in the tracker.

@@ -9,6 +9,7 @@ is the only key. ``/`` is a demo storefront with the snippet pasted in, as a sho
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from pathlib import Path
@@ -21,6 +22,7 @@ from bot.channels.widget_messages import widget_messages
 from bot.database.engine import Database
 from bot.handoff import queue
 from bot.settings import Settings
+from bot.web.events import Hub, session_topic, stream, ticket_topic
 from bot.web.rasa_api import RasaApi, RasaUnavailable
 
 logger = logging.getLogger(__name__)
@@ -67,10 +69,12 @@ def _history_entry(message: Dict[str, Any]) -> Dict[str, Any]:
 class WidgetRoutes:
     """Handlers bound to the settings and the Rasa client they need."""
 
-    def __init__(self, settings: Settings, rasa: RasaApi, database: Database) -> None:
+    def __init__(self, settings: Settings, rasa: RasaApi, database: Database,
+                 hub: Hub) -> None:
         self._settings = settings
         self._rasa = rasa
         self._database = database
+        self._hub = hub
 
     async def storefront(self, request: web.Request) -> web.FileResponse:
         return web.FileResponse(
@@ -110,32 +114,60 @@ class WidgetRoutes:
                                  headers={**CORS, "Cache-Control": "no-store"})
 
     async def state(self, request: web.Request) -> web.Response:
-        """Who answers this chat now, for the widget's header: the assistant, the agents'
-        queue (with the shopper's place) or a named agent."""
+        """Who answers this chat now, for the widget's header."""
         session_id = request.match_info["session_id"]
         if not SESSION_ID.fullmatch(session_id):
             return _json_error(400, "invalid session id")
-        with self._database.unit_of_work() as session:
-            ticket = queue.open_ticket_of(session, session_id)
+        return web.json_response(await conversation_state(self._database, session_id),
+                                 headers={**CORS, "Cache-Control": "no-store"})
+
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        """While people have the chat: who answers (pushed as it changes) and an agent's
+        typing."""
+        session_id = request.match_info["session_id"]
+        if not SESSION_ID.fullmatch(session_id):
+            return _json_error(400, "invalid session id")
+        first = {"type": "state", **await conversation_state(self._database, session_id)}
+        with self._hub.subscription([session_topic(session_id)]) as inbox:
+            return await stream(request, inbox, [first], headers=CORS)
+
+    async def typing(self, request: web.Request) -> web.Response:
+        """The shopper is writing: the agent who has the chat sees it. Nothing else learns
+        anything from this route (it answers the same whether or not a ticket is open)."""
+        session_id = request.match_info["session_id"]
+        if not SESSION_ID.fullmatch(session_id):
+            return _json_error(400, "invalid session id")
+        ticket_id = self._hub.open_tickets.get(session_id)
+        if ticket_id is not None:
+            self._hub.publish(ticket_topic(ticket_id), {"type": "typing"})
+        return web.Response(status=204, headers=CORS)
+
+
+async def conversation_state(database: Database, conversation_id: str) -> Dict[str, Any]:
+    """The assistant, the agents' queue (with the shopper's place) or a named agent."""
+    def read() -> Dict[str, Any]:
+        with database.unit_of_work() as session:
+            ticket = queue.open_ticket_of(session, conversation_id)
             place = queue.position(session, ticket) if ticket else 0
         if ticket is None:
-            body: Dict[str, Any] = {"state": "assistant"}
-        elif ticket.agent_name and not place:
-            body = {"state": "agent", "agent_name": ticket.agent_name}
-        else:
-            body = {"state": "queue", "place": place}
-        return web.json_response(body, headers={**CORS, "Cache-Control": "no-store"})
+            return {"state": "assistant"}
+        if ticket.agent_name and not place:
+            return {"state": "agent", "agent_name": ticket.agent_name}
+        return {"state": "queue", "place": place}
+    return await asyncio.to_thread(read)
 
 
 def add_routes(app: web.Application, settings: Settings, rasa: RasaApi,
-               database: Database) -> None:
+               database: Database, hub: Hub) -> None:
     """Register the public routes; `is_public` must cover every path added here."""
-    routes = WidgetRoutes(settings, rasa, database)
+    routes = WidgetRoutes(settings, rasa, database, hub)
     app.add_routes([
         web.get("/", routes.storefront),
         web.get("/widget.js", routes.script),
         web.get("/widget/config", routes.config),
         web.get("/widget/history/{session_id}", routes.history),
         web.get("/widget/state/{session_id}", routes.state),
+        web.get("/widget/events/{session_id}", routes.events),
+        web.post("/widget/typing/{session_id}", routes.typing),
         web.get("/widget/{name}", routes.asset),
     ])

@@ -20,6 +20,7 @@
     placeholder: "Mesajınızı yazın…",
     send: "Gönder",
     typing: "Asistan yazıyor…",
+    agentTyping: "{name} yazıyor…",
     welcome: "Merhaba! Siparişleriniz, iadeler, kargo ve ürün önerileri için buradayım. " +
       "Nasıl yardımcı olabilirim?",
     connecting: "Bağlanıyor…",
@@ -45,6 +46,7 @@
 
   const MAX_LENGTH = 2000;
   const TYPING_TIMEOUT_MS = 20000;
+  const AGENT_TYPING_MS = 5000; // the console says so again while the agent types
   const REMEMBERED_LABELS = 50;
   const STORAGE_PREFIX = "asistan.";
   const URL_PATTERN = /https?:\/\/[^\s<>"']+/g;
@@ -422,10 +424,11 @@
 
   let typingTimer = 0;
 
-  function showTyping() {
+  function showTyping(text = TEXT.typing, timeout = TYPING_TIMEOUT_MS) {
+    typing.textContent = text;
     typing.hidden = false;
     window.clearTimeout(typingTimer);
-    typingTimer = window.setTimeout(hideTyping, TYPING_TIMEOUT_MS);
+    typingTimer = window.setTimeout(hideTyping, timeout);
   }
 
   function hideTyping() {
@@ -555,6 +558,8 @@
     else if (state.state === "agent") {
       status.textContent = format(TEXT.withAgent, { name: state.agent_name });
     } else status.textContent = TEXT.online;
+    withPeople = state.state === "queue" || state.state === "agent";
+    listen();
   }
 
   async function refreshState() {
@@ -562,6 +567,34 @@
       showState(await fetchJson(`widget/state/${sessionId()}`));
     } catch (error) { /* the header keeps what it said */ }
   }
+
+  // While people have the chat (queue or agent), the server pushes who answers and when
+  // the agent is typing, and the shopper's typing is shown to the agent.
+  let withPeople = false;
+  let events = null;
+  let lastTypingSent = 0;
+
+  function listen() {
+    if (withPeople && !events && typeof EventSource === "function") {
+      events = new EventSource(new URL(`widget/events/${sessionId()}`, BASE).href);
+      events.addEventListener("state", (event) => showState(JSON.parse(event.data)));
+      events.addEventListener("typing", (event) => {
+        const { agent_name: name } = JSON.parse(event.data);
+        showTyping(format(TEXT.agentTyping, { name }), AGENT_TYPING_MS);
+      });
+    } else if (!withPeople && events) {
+      events.close();
+      events = null;
+    }
+  }
+
+  input.addEventListener("input", () => {
+    const now = Date.now();
+    if (!withPeople || now - lastTypingSent < 3000) return;
+    lastTypingSent = now;
+    fetch(new URL(`widget/typing/${sessionId()}`, BASE), { method: "POST", credentials: "omit" })
+      .catch(() => { /* only a hint for the agent */ });
+  });
 
   async function connect() {
     status.textContent = TEXT.connecting;
