@@ -14,6 +14,7 @@ import json
 import logging
 import secrets
 import time as clock
+from dataclasses import asdict
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List
@@ -341,7 +342,7 @@ async def agent_typing(request: web.Request) -> web.Response:
 
 async def canned_list(request: web.Request) -> web.Response:
     with request.app[DATABASE].unit_of_work() as session:
-        replies = [c.__dict__ for c in desk.canned_replies(session)]
+        replies = [asdict(c) for c in desk.canned_replies(session)]
     return web.json_response({"replies": replies})
 
 
@@ -365,7 +366,7 @@ async def canned_save(request: web.Request) -> web.Response:
         saved = desk.save_canned(session, canned_id, title, text)
     if saved is None:
         raise _error(web.HTTPNotFound, "no such reply")
-    return web.json_response(saved.__dict__)
+    return web.json_response(asdict(saved))
 
 
 async def canned_delete(request: web.Request) -> web.Response:
@@ -515,6 +516,20 @@ async def report_page(request: web.Request) -> web.Response:
     return response
 
 
+async def report_csv(request: web.Request) -> web.Response:
+    """One of the report's tables (``?table=daily|agents``) as a CSV download."""
+    period = _report_period(request)
+    table = request.query.get("table", "daily")
+    if table not in render.CSV_TABLES:
+        raise _error(web.HTTPBadRequest, f"table must be one of {', '.join(render.CSV_TABLES)}")
+    report = await report_for(request.app[SETTINGS], period)
+    name = f"report-{period.first.isoformat()}-{period.last.isoformat()}-{table}.csv"
+    # A byte-order mark: spreadsheet programs then read the Turkish letters as UTF-8.
+    return web.Response(body=("\ufeff" + render.as_csv(report, table)).encode("utf-8"),
+                        content_type="text/csv", charset="utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 async def report_api(request: web.Request) -> web.Response:
     period = _report_period(request)
     report = await report_for(request.app[SETTINGS], period)
@@ -577,6 +592,7 @@ def create_app(settings: Settings) -> web.Application:
         web.get("/api/dashboard", dashboard),
         web.get("/report", report_page),
         web.get("/api/report", report_api),
+        web.get("/report.csv", report_csv),
         web.get("/api/tickets/{ticket_id:\\d+}", ticket_detail),
         web.post("/api/tickets/{ticket_id:\\d+}/claim", claim),
         web.post("/api/tickets/{ticket_id:\\d+}/reply", reply),

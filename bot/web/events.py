@@ -28,7 +28,7 @@ from bot.web.rasa_api import RasaApi, RasaUnavailable
 
 logger = logging.getLogger(__name__)
 WATCH_SECONDS = 1.0
-KEEPALIVE_SECONDS = 15.0
+KEEPALIVE_SECONDS = 10.0  # also how soon a closed browser's stream is noticed
 QUEUE_TOPIC = "queue"
 _CLOSED: Dict[str, Any] = {"type": "closed"}
 
@@ -112,7 +112,7 @@ async def stream(request: web.Request, inbox: asyncio.Queue,
         "Content-Type": "text/event-stream", "Cache-Control": "no-store",
         "X-Accel-Buffering": "no", **(headers or {})})
     await response.prepare(request)
-    with contextlib.suppress(ConnectionResetError, asyncio.CancelledError):
+    with contextlib.suppress(ConnectionResetError):  # the browser left
         for event in first:
             await _send(response, event)
         while True:

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from bot.settings import Settings
-from tests.e2e.browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path
+from tests.e2e.browser import CHROMIUM_FLAGS, chromium_path, screenshot
 from tests.web.conftest import base, login
 from tools.npm_assets import RASA_WEBCHAT, ensure
 
@@ -81,7 +81,6 @@ def test_text_buttons_a_product_card_and_an_agents_reply_all_show(
     assert agent.post(f"{tickets}/reply", timeout=20,
                       json={"text": "Merhaba, ben Zeynep; hemen bakıyorum."}).ok
     expect(messages).to_contain_text("ben Zeynep; hemen bakıyorum", timeout=SLOW)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "rasa-webchat.png"))
+    screenshot(page, "rasa-webchat.png")
     assert agent.post(f"{tickets}/resolve", timeout=20).ok
     assert errors == []

@@ -27,7 +27,7 @@ const TEXT = {
   waited: "bekleme {t}",
   handled: "görüşme {t}",
   ago: "{t} önce",
-  alsoOpen: "Dikkat: {names} de bu sohbeti açmış.",
+  alsoOpen: "Dikkat: bu sohbet başka bir temsilcide de açık: {names}.",
   taken: "Bu sohbeti başka bir temsilci üstlendi.",
   notYours: "Bu sohbet size ait değil; yalnızca okuyabilir ve not ekleyebilirsiniz.",
   toAgent: "{name} temsilcisine aktar",
@@ -220,7 +220,7 @@ function selectFolder(folder) {
   for (const tab of document.querySelectorAll("#folders [role=tab]")) {
     const on = tab.dataset.folder === folder;
     tab.setAttribute("aria-selected", String(on));
-    $(tab.dataset.folder).hidden = !on || !$("results").hidden;
+    $("panel-" + tab.dataset.folder).hidden = !on || !$("results").hidden;
   }
 }
 
@@ -229,7 +229,7 @@ async function search(text) {
   $("results-count").textContent = fill(TEXT.found, { n: data.tickets.length });
   fillList("found", data.tickets, "search");
   $("results").hidden = false;
-  for (const id of ["waiting", "mine", "resolved"]) $(id).hidden = true;
+  for (const id of ["waiting", "mine", "resolved"]) $("panel-" + id).hidden = true;
 }
 
 // ---- notifications -------------------------------------------------------------------------
@@ -434,7 +434,7 @@ async function open(id) {
     item.classList.toggle("current", item.dataset.ticket === String(id));
   }
   listen(); // "hello" refreshes the chat
-  await refreshChat();
+  try { await refreshChat(); } catch (error) { showError(error.message); }
 }
 
 function close() {

@@ -269,8 +269,11 @@
     return item;
   }
 
-  /** One element of a generic template (Rasa's card shape); `facts` adds the rating. */
-  function renderCard(element, facts) {
+  /**
+   * One element of a generic template (Rasa's card shape); `facts` adds the rating. The
+   * card's reply buttons work only on a `live` card (not on one redrawn from the history).
+   */
+  function renderCard(element, facts, live) {
     const box = el("div", "card");
     const image = el("img", "card-image");
     image.alt = "";
@@ -316,7 +319,11 @@
       row.append(...links);
       body.appendChild(row);
     }
-    if (replies.length) body.appendChild(renderButtons(replies));
+    if (replies.length) {
+      const group = renderButtons(replies);
+      if (!live) for (const button of group.querySelectorAll("button")) button.disabled = true;
+      body.appendChild(group);
+    }
     box.append(image, body);
     return box;
   }
@@ -402,7 +409,7 @@
       : addMessage("bot", text);
     if (attachment && attachment.type === "template" && attachment.payload) {
       for (const element of attachment.payload.elements || []) {
-        item.appendChild(renderCard(element, metadata.product));
+        item.appendChild(renderCard(element, metadata.product, live));
       }
     } else if (attachment && attachment.type === "image" && attachment.payload) {
       const image = el("img", "attachment");
