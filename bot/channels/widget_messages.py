@@ -64,6 +64,8 @@ def widget_messages(message: Dict[str, Any]) -> List[Dict[str, Any]]:
     if message.get("image"):
         events.append({"attachment": {"type": "image",
                                       "payload": {"src": str(message["image"])}}})
+    if isinstance(message.get("attachment"), dict):
+        events.append({"attachment": message["attachment"]})
     if metadata:
         for event in events:
             event["metadata"] = metadata

@@ -35,6 +35,8 @@ def test_text_buttons_and_an_agents_reply_in_rasas_shapes() -> None:
     assert widget_messages({"text": "Bakın", "image": "https://x.example/a.png"}) == [
         {"text": "Bakın"},
         {"attachment": {"type": "image", "payload": {"src": "https://x.example/a.png"}}}]
+    video = {"type": "video", "payload": {"src": "https://x.example/v.mp4"}}
+    assert widget_messages({"attachment": video}) == [{"attachment": video}]
 
 
 def test_other_custom_json_goes_under_custom_and_empty_messages_send_nothing() -> None:
