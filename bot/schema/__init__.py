@@ -22,6 +22,7 @@ import bot.reporting.conversations  # noqa: F401  (the analytics table)
 from bot.database.base import AssistantBase
 from bot.database.engine import Database
 from bot.handoff.agents import seed_demo_agents
+from bot.handoff.desk import seed_demo_canned
 from bot.schema.migrate import Chain, upgrade
 from bot.store.models import Product, ProductDocument, StoreBase
 from bot.store.search import index_products
@@ -65,4 +66,5 @@ def seed_demo(database: Database, today: date, tz: ZoneInfo, progress: bool = Fa
     count = seed_shop(database, today, tz, progress)
     with database.unit_of_work() as session:
         seed_demo_agents(session)
+        seed_demo_canned(session)
     return count
