@@ -658,7 +658,8 @@ def create_app(settings: Settings) -> web.Application:
         app[HUB].close()
 
     app.cleanup_ctx.append(watch)
-    app.on_shutdown.append(end_streams)
+    # aiohttp 3.8's stubs type `on_shutdown` with its own signal type as the argument.
+    app.on_shutdown.append(end_streams)  # type: ignore[arg-type]
     app.add_routes([
         web.get("/health", health),
         web.get("/login", login_page),
