@@ -3,7 +3,9 @@
 An aiohttp application. Every page and API needs a logged-in agent (a session cookie whose
 token is stored hashed, see `bot.handoff.agents`); every state-changing request needs the
 session's CSRF token in the ``X-CSRF-Token`` header (the login form uses a double-submit
-cookie). The page polls the API, so new shopper messages appear without a reload.
+cookie). The page polls the API, so new shopper messages appear without a reload. Every
+query runs on a worker thread (``Database.run``, the shop backend), so one slow look-up
+keeps only its own agent waiting.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, Awaitable, Callable, Dict, List
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.channels.whatsapp_messages import CHANNEL as WHATSAPP
 from bot.channels.whatsapp_messages import window_open
@@ -70,8 +73,8 @@ async def require_login(request: web.Request, handler: Handler) -> web.StreamRes
     if (request.path in ("/login", "/health") or widget.is_public(request.path)
             or storefront.is_public(request.path)):
         return await handler(request)
-    with request.app[DATABASE].unit_of_work() as session:
-        found = agents.find_session(session, request.cookies.get(SESSION_COOKIE), _now())
+    found = await request.app[DATABASE].run(agents.find_session,
+                                            request.cookies.get(SESSION_COOKIE), _now())
     if found is None:
         if request.path.startswith("/api/"):
             raise _error(web.HTTPUnauthorized, "login required")
@@ -118,18 +121,22 @@ async def login_page(request: web.Request) -> web.Response:
     return response
 
 
+def _log_in(session: Session, username: str, password: str) -> str | None:
+    """A new session's token for the agent, or None for a wrong name or password."""
+    agent = agents.authenticate(session, username, password)
+    return None if agent is None else agents.start_session(session, agent.id, _now())[0]
+
+
 async def login(request: web.Request) -> web.Response:
     form = await request.post()
     if not secrets.compare_digest(str(form.get("csrf", "")),
                                   request.cookies.get(LOGIN_CSRF_COOKIE, "-")):
         raise web.HTTPForbidden(text="bad CSRF token")
-    with request.app[DATABASE].unit_of_work() as session:
-        agent = agents.authenticate(session, str(form.get("username", "")),
-                                    str(form.get("password", "")))
-        if agent is None:
-            logger.info("failed console login")
-            raise web.HTTPFound("/login?failed=1")
-        token, _ = agents.start_session(session, agent.id, _now())
+    token = await request.app[DATABASE].run(_log_in, str(form.get("username", "")),
+                                            str(form.get("password", "")))
+    if token is None:
+        logger.info("failed console login")
+        raise web.HTTPFound("/login?failed=1")
     response = web.HTTPFound("/console")
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Strict",
                         max_age=int(agents.SESSION_LIFETIME.total_seconds()))
@@ -138,8 +145,7 @@ async def login(request: web.Request) -> web.Response:
 
 
 async def logout(request: web.Request) -> web.Response:
-    with request.app[DATABASE].unit_of_work() as session:
-        agents.end_session(session, request.cookies.get(SESSION_COOKIE))
+    await request.app[DATABASE].run(agents.end_session, request.cookies.get(SESSION_COOKIE))
     response = web.json_response({"ok": True})
     response.del_cookie(SESSION_COOKIE)
     return response
@@ -174,20 +180,23 @@ async def me(request: web.Request) -> web.Response:
                               "csrf": found.csrf_token})
 
 
+def _queue(session: Session, agent_id: int) -> Dict[str, Any]:
+    waiting = [_ticket_json(t, place) for place, t in enumerate(queue.waiting(session), start=1)]
+    mine = [_ticket_json(t) for t in queue.assigned_to(session, agent_id)]
+    team = [{"id": a.id, "name": a.display_name} for a in agents.active_agents(session)
+            if a.id != agent_id]
+    return {"waiting": waiting, "mine": mine, "agents": team}
+
+
 async def queue_view(request: web.Request) -> web.Response:
     agent = _session(request).agent
-    with request.app[DATABASE].unit_of_work() as session:
-        waiting = [_ticket_json(t, place) for place, t in
-                   enumerate(queue.waiting(session), start=1)]
-        mine = [_ticket_json(t) for t in queue.assigned_to(session, agent.id)]
-        team = [{"id": a.id, "name": a.display_name} for a in agents.active_agents(session)
-                if a.id != agent.id]
-    return web.json_response({"waiting": waiting, "mine": mine, "agents": team})
+    return web.json_response(await request.app[DATABASE].run(_queue, agent.id))
 
 
-def _owned_ticket(request: web.Request, session: Any) -> queue.TicketView:
+async def _owned_ticket(request: web.Request) -> queue.TicketView:
     """The ticket, if this agent holds it (supervisors may read every ticket)."""
-    ticket = queue.get_ticket(session, int(request.match_info["ticket_id"]))
+    ticket = await request.app[DATABASE].run(queue.get_ticket,
+                                             int(request.match_info["ticket_id"]))
     agent = _session(request).agent
     if ticket is None:
         raise _error(web.HTTPNotFound, "no such ticket")
@@ -237,8 +246,7 @@ def _whatsapp_window(ticket: queue.TicketView, transcript: List[Dict[str, Any]] 
 
 async def ticket_detail(request: web.Request) -> web.Response:
     today = datetime.now(request.app[SETTINGS].timezone).date()
-    with request.app[DATABASE].unit_of_work() as session:
-        ticket = _owned_ticket(request, session)
+    ticket = await _owned_ticket(request)
     customer = await _customer_json(get_shop(), ticket.customer_id, today)
     try:
         transcript = await request.app[RASA].transcript(ticket.conversation_id)
@@ -252,8 +260,8 @@ async def ticket_detail(request: web.Request) -> web.Response:
 
 async def claim(request: web.Request) -> web.Response:
     agent = _session(request).agent
-    with request.app[DATABASE].unit_of_work() as session:
-        won = queue.claim(session, int(request.match_info["ticket_id"]), agent.id, _now())
+    won = await request.app[DATABASE].run(queue.claim, int(request.match_info["ticket_id"]),
+                                          agent.id, _now())
     if not won:
         raise _error(web.HTTPConflict, "already taken")
     return web.json_response({"ok": True})
@@ -264,8 +272,7 @@ async def reply(request: web.Request) -> web.Response:
     text = str(body.get("text", "")).strip()
     if not text or len(text) > MAX_REPLY:
         raise _error(web.HTTPBadRequest, "empty or too long")
-    with request.app[DATABASE].unit_of_work() as session:
-        ticket = _owned_ticket(request, session)
+    ticket = await _owned_ticket(request)
     if ticket.status != queue.TicketStatus.ASSIGNED.value:
         raise _error(web.HTTPConflict, "ticket is not open")
     rasa = request.app[RASA]
@@ -289,10 +296,14 @@ async def transfer(request: web.Request) -> web.Response:
     target = body.get("to")
     if target == "bot":
         return await _finish(request, ask_rating=False)
+    try:
+        to_agent = int(target or 0)
+    except (TypeError, ValueError) as error:
+        raise _error(web.HTTPBadRequest, "no such agent") from error
     agent = _session(request).agent
-    with request.app[DATABASE].unit_of_work() as session:
-        moved = queue.transfer(session, int(request.match_info["ticket_id"]), agent.id,
-                               int(target or 0))
+    moved = await request.app[DATABASE].run(queue.transfer,
+                                            int(request.match_info["ticket_id"]), agent.id,
+                                            to_agent)
     if not moved:
         raise _error(web.HTTPConflict, "cannot transfer")
     return web.json_response({"ok": True})
@@ -300,11 +311,10 @@ async def transfer(request: web.Request) -> web.Response:
 
 async def _finish(request: web.Request, ask_rating: bool) -> web.Response:
     agent = _session(request).agent
-    with request.app[DATABASE].unit_of_work() as session:
-        ticket = _owned_ticket(request, session)
-        finish = queue.resolve if ask_rating else queue.return_to_bot
-        if not finish(session, ticket.id, agent.id, _now()):
-            raise _error(web.HTTPConflict, "ticket is not open")
+    ticket = await _owned_ticket(request)
+    finish = queue.resolve if ask_rating else queue.return_to_bot
+    if not await request.app[DATABASE].run(finish, ticket.id, agent.id, _now()):
+        raise _error(web.HTTPConflict, "ticket is not open")
     try:
         await request.app[RASA].hand_back(ticket.conversation_id, ask_rating)
     except RasaUnavailable as error:
@@ -318,9 +328,10 @@ async def dashboard(request: web.Request) -> web.Response:
     local_midnight = datetime.combine(datetime.now(settings.timezone).date(), time(0),
                                       settings.timezone)
     start = local_midnight.astimezone(timezone.utc).replace(tzinfo=None)
-    conversations = metrics.conversations_since(request.app[DATABASE].engine, local_midnight)
-    with request.app[DATABASE].unit_of_work() as session:
-        numbers = metrics.dashboard(session, start, conversations)
+    database = request.app[DATABASE]
+    conversations = await asyncio.to_thread(metrics.conversations_since, database.engine,
+                                            local_midnight)
+    numbers = await database.run(metrics.dashboard, start, conversations)
     return web.json_response(numbers.as_dict())
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Iterator
 
 import pytest
 import requests
 
 from bot.database.engine import Database
+from bot.handoff import queue
 from bot.ops.environment import rasa_environment
 from bot.ops.processes import Service
 from bot.schema import seed_demo
@@ -30,7 +32,9 @@ def console(tmp_path_factory) -> Iterator[Settings]:
     env = {**os.environ, "ASISTAN_RUNTIME_DIR": str(runtime), "DATABASE_URL": store.url,
            "TRACKER_DATABASE_URL": f"sqlite:///{runtime / 'tracker.db'}",
            "RASA_TOKEN": "console-test", "WEB_PORT": str(free_port()),
-           "RASA_PORT": str(free_port())}  # nothing listens there: Rasa is "down"
+           "RASA_PORT": str(free_port()),  # nothing listens there: Rasa is "down"
+           # The demo store with one slow customer (test_console_slow_shop.py).
+           "SHOP_BACKEND": "tools.slow_shop:SlowSqlShop"}
     settings = load_settings(env)
     service = Service("console", [os.sys.executable, "-m", "bot", "serve", "console"],
                       f"http://{settings.host}:{settings.web_port}/health")
@@ -40,6 +44,19 @@ def console(tmp_path_factory) -> Iterator[Settings]:
         yield settings
     finally:
         service.stop()
+
+
+def open_ticket(settings: Settings, conversation: str, reason: str = "asked_for_human",
+                customer_id: str = "1") -> int:
+    database = Database(settings.database_url)
+    with database.unit_of_work() as session:
+        ticket, _ = queue.open_ticket(
+            session, conversation_id=conversation, channel="rest", reason=reason,
+            summary=json.dumps({"intents": ["complaint"], "last_message": "<script>x</script>"}),
+            sentiment_trail=["angry"], now=datetime.utcnow() - timedelta(minutes=3),
+            customer_id=customer_id, order_id="10045821")
+    database.dispose()
+    return ticket.id
 
 
 def base(settings: Settings) -> str:
