@@ -100,8 +100,8 @@ async def require_login(request: web.Request, handler: Handler) -> web.StreamRes
     if (request.path in ("/login", "/health") or widget.is_public(request.path)
             or storefront.is_public(request.path)):
         return await handler(request)
-    with request.app[DATABASE].unit_of_work() as session:
-        found = agents.find_session(session, request.cookies.get(SESSION_COOKIE), _now())
+    found = await request.app[DATABASE].run(agents.find_session,
+                                            request.cookies.get(SESSION_COOKIE), _now())
     if found is None:
         if request.path.startswith("/api/"):
             raise _error(web.HTTPUnauthorized, "login required")
@@ -203,12 +203,16 @@ async def login(request: web.Request) -> web.Response:
     address, now = request.remote or "unknown", _now()
     brake = logins.LoginBrake(settings.login_max_failures, settings.login_window,
                               settings.login_first_delay)
-    with request.app[DATABASE].unit_of_work() as session:
+
+    def log_in(session: Any) -> tuple[float, str | None]:
+        """The wait still owed, or the new session's token (None for a wrong password)."""
         wait = logins.wait_seconds(session, username, address, now, brake)
         agent = None if wait else agents.authenticate(session, username, password)
         if agent is None and not wait:
             logins.record_failure(session, username, address, now, brake)
-        token = agents.start_session(session, agent.id, now)[0] if agent else None
+        return wait, agents.start_session(session, agent.id, now)[0] if agent else None
+
+    wait, token = await request.app[DATABASE].run(log_in)
     if wait:  # refused before the password was looked at
         logger.warning("console login braked: too many failures")
         response = _login_page(request, "login-throttled", status=429)
@@ -225,8 +229,7 @@ async def login(request: web.Request) -> web.Response:
 
 
 async def logout(request: web.Request) -> web.Response:
-    with request.app[DATABASE].unit_of_work() as session:
-        agents.end_session(session, request.cookies.get(SESSION_COOKIE))
+    await request.app[DATABASE].run(agents.end_session, request.cookies.get(SESSION_COOKIE))
     response = web.json_response({"ok": True})
     response.del_cookie(SESSION_COOKIE)
     return response
@@ -285,14 +288,15 @@ async def labels_view(request: web.Request) -> web.Response:
 
 async def queue_view(request: web.Request) -> web.Response:
     agent = _session(request).agent
-    with request.app[DATABASE].unit_of_work() as session:
-        waiting = _tickets_json(session, queue.waiting(session), places=True)
-        mine = _tickets_json(session, queue.assigned_to(session, agent.id))
-        resolved = _tickets_json(session, desk.finished(session))
-        team = [{"id": a.id, "name": a.display_name} for a in agents.active_agents(session)
-                if a.id != agent.id]
-    return web.json_response({"waiting": waiting, "mine": mine, "resolved": resolved,
-                              "agents": team})
+
+    def folders(session: Any) -> Dict[str, Any]:
+        return {"waiting": _tickets_json(session, queue.waiting(session), places=True),
+                "mine": _tickets_json(session, queue.assigned_to(session, agent.id)),
+                "resolved": _tickets_json(session, desk.finished(session)),
+                "agents": [{"id": a.id, "name": a.display_name}
+                           for a in agents.active_agents(session) if a.id != agent.id]}
+
+    return web.json_response(await request.app[DATABASE].run(folders))
 
 
 async def search(request: web.Request) -> web.Response:
@@ -300,8 +304,8 @@ async def search(request: web.Request) -> web.Response:
     text = request.query.get("q", "").strip()
     if not 2 <= len(text) <= 100:
         raise _error(web.HTTPBadRequest, "2 to 100 characters")
-    with request.app[DATABASE].unit_of_work() as session:
-        found = _tickets_json(session, desk.search(session, text))
+    found = await request.app[DATABASE].run(
+        lambda session: _tickets_json(session, desk.search(session, text)))
     return web.json_response({"tickets": found})
 
 
@@ -364,12 +368,16 @@ def _whatsapp_window(ticket: queue.TicketView, transcript: List[Dict[str, Any]] 
 
 async def ticket_detail(request: web.Request) -> web.Response:
     today = datetime.now(request.app[SETTINGS].timezone).date()
-    with request.app[DATABASE].unit_of_work() as session:
+
+    def read(session: Any) -> tuple[queue.TicketView, List[str], List[Dict[str, Any]],
+                                    List[Dict[str, Any]]]:
         ticket = _owned_ticket(request, session)
-        tags = desk.tags_of(session, [ticket.id])[ticket.id]
         notes = [{"agent_name": n.agent_name, "text": n.text, "at": _moment(n.created_at)}
                  for n in desk.notes(session, ticket.id)]
-        history = _tickets_json(session, desk.history(session, ticket))
+        return (ticket, desk.tags_of(session, [ticket.id])[ticket.id], notes,
+                _tickets_json(session, desk.history(session, ticket)))
+
+    ticket, tags, notes, history = await request.app[DATABASE].run(read)
     customer = await _customer_json(get_shop(), ticket.customer_id, today)
     try:
         transcript = await request.app[RASA].transcript(ticket.conversation_id)
@@ -388,9 +396,13 @@ async def add_note(request: web.Request) -> web.Response:
     text = str(body.get("text", "")).strip()
     if not text or len(text) > desk.MAX_NOTE:
         raise _error(web.HTTPBadRequest, "empty or too long")
-    with request.app[DATABASE].unit_of_work() as session:
+
+    def write(session: Any) -> tuple[queue.TicketView, Any]:
         ticket = _owned_ticket(request, session, read_only=True)
-        note = desk.add_note(session, ticket.id, _session(request).agent.id, text, _now())
+        return ticket, desk.add_note(session, ticket.id, _session(request).agent.id, text,
+                                     _now())
+
+    ticket, note = await request.app[DATABASE].run(write)
     event = {"agent_name": note.agent_name, "text": note.text, "at": _moment(note.created_at)}
     request.app[HUB].publish(ticket_topic(ticket.id), {"type": "note", **event})
     return web.json_response(event)
@@ -401,25 +413,27 @@ async def set_tags(request: web.Request) -> web.Response:
     raw = body.get("tags")
     if not isinstance(raw, list):
         raise _error(web.HTTPBadRequest, "tags must be a list")
-    with request.app[DATABASE].unit_of_work() as session:
+
+    def write(session: Any) -> tuple[queue.TicketView, List[str]]:
         ticket = _owned_ticket(request, session, read_only=True)
-        tags = desk.set_tags(session, ticket.id, [str(tag) for tag in raw])
+        return ticket, desk.set_tags(session, ticket.id, [str(tag) for tag in raw])
+
+    ticket, tags = await request.app[DATABASE].run(write)
     request.app[HUB].publish(ticket_topic(ticket.id), {"type": "tags", "tags": tags})
     return web.json_response({"tags": tags})
 
 
 async def agent_typing(request: web.Request) -> web.Response:
     """The agent is writing: the shopper's widget shows it."""
-    with request.app[DATABASE].unit_of_work() as session:
-        ticket = _owned_ticket(request, session)
+    ticket = await request.app[DATABASE].run(_owned_ticket, request)
     request.app[HUB].publish(session_topic(ticket.conversation_id), {
         "type": "typing", "agent_name": _session(request).agent.display_name})
     return web.json_response({"ok": True})
 
 
 async def canned_list(request: web.Request) -> web.Response:
-    with request.app[DATABASE].unit_of_work() as session:
-        replies = [asdict(c) for c in desk.canned_replies(session)]
+    replies = await request.app[DATABASE].run(
+        lambda session: [asdict(c) for c in desk.canned_replies(session)])
     return web.json_response({"replies": replies})
 
 
@@ -437,10 +451,13 @@ async def canned_save(request: web.Request) -> web.Response:
         raise _error(web.HTTPBadRequest, "title and text required")
     canned_id = int(request.match_info["canned_id"]) if "canned_id" in request.match_info \
         else None
-    with request.app[DATABASE].unit_of_work() as session:
+
+    def save(session: Any) -> Any:
         if desk.title_taken(session, title, canned_id):
             raise _error(web.HTTPConflict, "title taken")
-        saved = desk.save_canned(session, canned_id, title, text)
+        return desk.save_canned(session, canned_id, title, text)
+
+    saved = await request.app[DATABASE].run(save)
     if saved is None:
         raise _error(web.HTTPNotFound, "no such reply")
     return web.json_response(asdict(saved))
@@ -448,9 +465,9 @@ async def canned_save(request: web.Request) -> web.Response:
 
 async def canned_delete(request: web.Request) -> web.Response:
     _supervisor(request)
-    with request.app[DATABASE].unit_of_work() as session:
-        if not desk.delete_canned(session, int(request.match_info["canned_id"])):
-            raise _error(web.HTTPNotFound, "no such reply")
+    if not await request.app[DATABASE].run(desk.delete_canned,
+                                           int(request.match_info["canned_id"])):
+        raise _error(web.HTTPNotFound, "no such reply")
     return web.json_response({"ok": True})
 
 
@@ -463,9 +480,8 @@ async def console_events(request: web.Request) -> web.StreamResponse:
     if ticket_id:
         if not ticket_id.isdigit():
             raise _error(web.HTTPBadRequest, "bad ticket")
-        with request.app[DATABASE].unit_of_work() as session:
-            ticket = _owned_ticket(request, session, read_only=True,
-                                   ticket_id=int(ticket_id))
+        ticket = await request.app[DATABASE].run(_owned_ticket, request, True,
+                                                 int(ticket_id))
         topics.append(ticket_topic(ticket.id))
     with hub.subscription(topics) as inbox:
         if not ticket_id:
@@ -478,8 +494,7 @@ async def console_events(request: web.Request) -> web.StreamResponse:
 
 async def claim(request: web.Request) -> web.Response:
     agent = _session(request).agent
-    with request.app[DATABASE].unit_of_work() as session:
-        won = queue.claim(session, _ticket_id(request), agent.id, _now())
+    won = await request.app[DATABASE].run(queue.claim, _ticket_id(request), agent.id, _now())
     if not won:
         raise _error(web.HTTPConflict, "already taken")
     await _announce(request, int(request.match_info["ticket_id"]))
@@ -490,8 +505,7 @@ async def _announce(request: web.Request, ticket_id: int) -> None:
     """Tell consoles the queue changed and the shopper's widget who answers now."""
     hub = request.app[HUB]
     hub.publish(events.QUEUE_TOPIC, {"type": "queue"})
-    with request.app[DATABASE].unit_of_work() as session:
-        ticket = queue.get_ticket(session, ticket_id)
+    ticket = await request.app[DATABASE].run(queue.get_ticket, ticket_id)
     if ticket is not None:
         hub.publish(ticket_topic(ticket_id), {"type": "transcript"})
         hub.publish(session_topic(ticket.conversation_id), {
@@ -505,8 +519,7 @@ async def reply(request: web.Request) -> web.Response:
     text = text.strip() if isinstance(text, str) else ""
     if not text or len(text) > MAX_REPLY:
         raise _error(web.HTTPBadRequest, "empty or too long")
-    with request.app[DATABASE].unit_of_work() as session:
-        ticket = _owned_ticket(request, session)
+    ticket = await request.app[DATABASE].run(_owned_ticket, request)
     if ticket.status != queue.TicketStatus.ASSIGNED.value:
         raise _error(web.HTTPConflict, "ticket is not open")
     rasa = request.app[RASA]
@@ -536,8 +549,8 @@ async def transfer(request: web.Request) -> web.Response:
     if isinstance(target, bool) or not isinstance(target, int) or not 0 < target <= MAX_ID:
         raise _error(web.HTTPBadRequest, 'to: an agent id or "bot"')
     agent = _session(request).agent
-    with request.app[DATABASE].unit_of_work() as session:
-        moved = queue.transfer(session, _ticket_id(request), agent.id, target)
+    moved = await request.app[DATABASE].run(queue.transfer, _ticket_id(request), agent.id,
+                                            target)
     if not moved:
         raise _error(web.HTTPConflict, "cannot transfer")
     await _announce(request, int(request.match_info["ticket_id"]))
@@ -546,11 +559,15 @@ async def transfer(request: web.Request) -> web.Response:
 
 async def _finish(request: web.Request, ask_rating: bool) -> web.Response:
     agent = _session(request).agent
-    with request.app[DATABASE].unit_of_work() as session:
+    finish = queue.resolve if ask_rating else queue.return_to_bot
+
+    def close(session: Any) -> queue.TicketView:
         ticket = _owned_ticket(request, session)
-        finish = queue.resolve if ask_rating else queue.return_to_bot
         if not finish(session, ticket.id, agent.id, _now()):
             raise _error(web.HTTPConflict, "ticket is not open")
+        return ticket
+
+    ticket = await request.app[DATABASE].run(close)
     await _announce(request, ticket.id)
     try:
         await request.app[RASA].hand_back(ticket.conversation_id, ask_rating)
@@ -565,9 +582,9 @@ async def dashboard(request: web.Request) -> web.Response:
     local_midnight = datetime.combine(datetime.now(settings.timezone).date(), time(0),
                                       settings.timezone)
     start = local_midnight.astimezone(timezone.utc).replace(tzinfo=None)
-    conversations = metrics.conversations_since(request.app[DATABASE].engine, local_midnight)
-    with request.app[DATABASE].unit_of_work() as session:
-        numbers = metrics.dashboard(session, start, conversations)
+    conversations = await asyncio.to_thread(metrics.conversations_since,
+                                            request.app[DATABASE].engine, local_midnight)
+    numbers = await request.app[DATABASE].run(metrics.dashboard, start, conversations)
     return web.json_response(numbers.as_dict())
 
 
