@@ -46,13 +46,18 @@ def _payloads(data: Any) -> Iterator[str]:
 
 
 def offered_payloads(tracker: DialogueStateTracker | None) -> Set[str]:
-    """Payloads of the buttons the bot sent since the shopper's last message."""
+    """Payloads the shopper may send back: the buttons of the bot's messages since the
+    shopper's last message, and the buttons of product cards shown earlier in the session
+    (a card stays on the screen, and its "similar products" button with it)."""
     offered: Set[str] = set()
+    answered = False
     for event in reversed(tracker.events if tracker is not None else []):
-        if isinstance(event, (UserUttered, SessionStarted)):
+        if isinstance(event, SessionStarted):
             break
-        if isinstance(event, BotUttered):
-            offered.update(_payloads(event.data))
+        if isinstance(event, UserUttered):
+            answered = True
+        elif isinstance(event, BotUttered):
+            offered.update(_payloads(event.data.get("custom") if answered else event.data))
     return offered
 
 

@@ -40,11 +40,18 @@ def test_anything_else_typed_with_a_slash_is_text(text: str) -> None:
 def test_buttons_answer_only_the_turn_that_offered_them() -> None:
     later = offered()
     later.update(UserUttered("5"))
-    assert offered_payloads(later) == set()
     assert not command_allowed(RATING, later)
     expired = offered()
     expired.update(SessionStarted())
-    assert not command_allowed(RATING, expired)
+    assert not command_allowed(RATING, expired) and not command_allowed(CARD_MORE, expired)
+
+
+def test_a_product_card_s_buttons_stay_usable_in_the_session() -> None:
+    later = offered()
+    later.update(UserUttered("telefon bakıyorum"))
+    later.update(BotUttered("Telefonlar", {"buttons": [{"title": "Daha", "payload": "/more"}]}))
+    later.update(UserUttered("daha fazla"))
+    assert offered_payloads(later) == {CARD_MORE}
 
 
 def test_plain_text_and_channel_intents_pass() -> None:
