@@ -425,7 +425,7 @@ async def set_tags(request: web.Request) -> web.Response:
 
 async def agent_typing(request: web.Request) -> web.Response:
     """The agent is writing: the shopper's widget shows it."""
-    ticket = await request.app[DATABASE].run(_owned_ticket, request)
+    ticket = await request.app[DATABASE].run(lambda session: _owned_ticket(request, session))
     request.app[HUB].publish(session_topic(ticket.conversation_id), {
         "type": "typing", "agent_name": _session(request).agent.display_name})
     return web.json_response({"ok": True})
@@ -480,8 +480,8 @@ async def console_events(request: web.Request) -> web.StreamResponse:
     if ticket_id:
         if not ticket_id.isdigit():
             raise _error(web.HTTPBadRequest, "bad ticket")
-        ticket = await request.app[DATABASE].run(_owned_ticket, request, True,
-                                                 int(ticket_id))
+        ticket = await request.app[DATABASE].run(
+            lambda session: _owned_ticket(request, session, True, int(ticket_id)))
         topics.append(ticket_topic(ticket.id))
     with hub.subscription(topics) as inbox:
         if not ticket_id:
@@ -519,7 +519,7 @@ async def reply(request: web.Request) -> web.Response:
     text = text.strip() if isinstance(text, str) else ""
     if not text or len(text) > MAX_REPLY:
         raise _error(web.HTTPBadRequest, "empty or too long")
-    ticket = await request.app[DATABASE].run(_owned_ticket, request)
+    ticket = await request.app[DATABASE].run(lambda session: _owned_ticket(request, session))
     if ticket.status != queue.TicketStatus.ASSIGNED.value:
         raise _error(web.HTTPConflict, "ticket is not open")
     rasa = request.app[RASA]
