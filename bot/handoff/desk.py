@@ -74,7 +74,7 @@ def set_tags(session: Session, ticket_id: int, raw: Sequence[str]) -> List[str]:
     tags = clean_tags(raw)
     session.execute(delete(TicketTag).where(TicketTag.ticket_id == ticket_id))
     session.add_all(TicketTag(ticket_id=ticket_id, tag=tag) for tag in tags)
-    return tags
+    return sorted(tags)  # as `tags_of` reads them
 
 
 def tags_of(session: Session, ticket_ids: Sequence[int]) -> Dict[int, List[str]]:

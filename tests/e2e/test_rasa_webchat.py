@@ -1,13 +1,16 @@
 """rasa-webchat, the web client many Rasa shops embed, against the real product.
 
 It knows only Rasa's socket.io message shapes; everything Asistan sends must still show:
-text, buttons, a product card (a generic template) and an agent's reply. The page is served
-by Playwright itself, from another origin than Rasa's, as a shop's own site would be.
+text, buttons, a product card (a generic template) and an agent's reply. The page comes
+from a small web server of the test's own, another origin than Rasa's, as a shop's site
+would be (on loopback: Chromium keeps other pages from calling loopback addresses).
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
 import pytest
@@ -20,7 +23,6 @@ from tools.npm_assets import RASA_WEBCHAT, ensure
 
 pytestmark = pytest.mark.e2e
 SLOW = 30_000
-SHOP = "http://shop.example"
 PAGE = """<!doctype html><html lang="tr"><head><meta charset="utf-8"><title>Mağaza</title>
 </head><body><div id="webchat"></div><script src="/webchat.js"></script><script>
 WebChat.default({selector: "#webchat", socketUrl: "%s", socketPath: "/socket.io/",
@@ -38,24 +40,42 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+@pytest.fixture(scope="module")
+def shop_site(product: Settings) -> Iterator[str]:
+    """A shop's page embedding rasa-webchat, pointed at the product's socket.io."""
+    files = {"/": (PAGE % product.chat_public_url).encode(), "/webchat.js":
+             ensure(RASA_WEBCHAT).read_bytes()}
+
+    class Site(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802  (http.server's name)
+            body = files.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/javascript" if self.path.endswith(".js")
+                             else "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
 @pytest.fixture()
-def page(browser: Browser, product: Settings) -> Iterator[Page]:
-    script = ensure(RASA_WEBCHAT).read_bytes()
+def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="tr-TR")
-    shop_page = context.new_page()
-    shop_page.route(f"{SHOP}/webchat.js", lambda route: route.fulfill(
-        body=script, content_type="text/javascript"))
-    shop_page.route(f"{SHOP}/", lambda route: route.fulfill(
-        body=PAGE % product.chat_public_url, content_type="text/html; charset=utf-8"))
-    yield shop_page
+    yield context.new_page()
     context.close()
 
 
 def test_text_buttons_a_product_card_and_an_agents_reply_all_show(
-        product: Settings, page: Page) -> None:
+        product: Settings, shop_site: str, page: Page) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{SHOP}/")
+    page.goto(f"{shop_site}/")
     messages = page.locator(".rw-messages-container")
     expect(messages).to_contain_text(re.compile("[Bb]en Asistan"), timeout=SLOW)
     say = page.locator("textarea.rw-new-message, input.rw-new-message")

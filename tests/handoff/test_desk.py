@@ -38,7 +38,7 @@ def test_notes_and_tags_stay_with_their_ticket(database: Database) -> None:
         other = _open(session, "c2")
         desk.add_note(session, ticket.id, agent.id, "Kargo firması arandı", T0)
         assert desk.set_tags(session, ticket.id, [" Kargo ", "kargo", "İade  talebi", ""]) == [
-            "kargo", "iade talebi"]
+            "iade talebi", "kargo"]
     with database.unit_of_work() as session:
         [note] = desk.notes(session, ticket.id)
         assert (note.agent_name, note.text) == ("Zeynep", "Kargo firması arandı")

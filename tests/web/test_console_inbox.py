@@ -60,7 +60,7 @@ def test_notes_tags_folders_and_search(console) -> None:
                      timeout=10).ok
     assert zeynep.post(f"{tickets}/claim", timeout=10).ok
     assert zeynep.post(f"{tickets}/tags", json={"tags": ["Kargo", "gecikme"]},
-                       timeout=10).json() == {"tags": ["kargo", "gecikme"]}
+                       timeout=10).json() == {"tags": ["gecikme", "kargo"]}
     assert emre.post(f"{tickets}/notes", json={"text": "x"}, timeout=10).status_code == 403
     assert zeynep.post(f"{tickets}/notes", json={"text": " "}, timeout=10).status_code == 400
     assert zeynep.post(f"{tickets}/tags", json={"tags": "kargo"},
@@ -68,7 +68,7 @@ def test_notes_tags_folders_and_search(console) -> None:
     detail = zeynep.get(tickets, timeout=10).json()
     assert [n["text"] for n in detail["notes"]] == ["Müşteri daha önce de yazdı"]
     assert detail["notes"][0]["agent_name"] == "Emre" and detail["notes"][0]["at"].endswith("Z")
-    assert detail["ticket"]["tags"] == ["kargo", "gecikme"]
+    assert detail["ticket"]["tags"] == ["gecikme", "kargo"]
     assert detail["ticket"]["delivers_replies"] is False  # REST: replies are not pushed
     totals = [o["total"] for o in detail["customer"]["orders"]]
     assert totals and all(TURKISH_AMOUNT.fullmatch(t) for t in totals)  # never "1299.90"

@@ -48,6 +48,7 @@ const TEXT = {
 const state = {
   csrf: "", me: null, names: {}, current: null, detail: null, folder: "waiting",
   seenWaiting: null, stream: null, lastTypingSent: 0, typingTimer: 0, canned: [],
+  chatRequests: 0, // only the latest request's answer is drawn: answers may overtake
 };
 
 const $ = (id) => document.getElementById(id);
@@ -365,7 +366,9 @@ function showViewers(agents) {
 
 async function refreshChat() {
   if (state.current === null) return;
+  const request = ++state.chatRequests;
   const data = await api("/api/tickets/" + state.current);
+  if (request !== state.chatRequests || data.ticket.id !== state.current) return;
   state.detail = data;
   const t = data.ticket;
   $("chat-title").textContent = "#" + t.id + " · " + nameOf("reasons", t.reason);
@@ -403,7 +406,7 @@ function listen() {
   stream.addEventListener("queue", safely(async () => { await refreshQueue(); await refreshDashboard(); }));
   stream.addEventListener("transcript", safely(refreshChat));
   stream.addEventListener("note", safely(refreshChat));
-  stream.addEventListener("tags", (event) => renderTags(JSON.parse(event.data).tags));
+  stream.addEventListener("tags", safely(refreshChat));
   stream.addEventListener("viewers", (event) => showViewers(JSON.parse(event.data).agents));
   stream.addEventListener("typing", () => {
     $("typing").hidden = false;
@@ -453,8 +456,7 @@ async function transfer(to) {
 }
 
 async function saveTags(tags) {
-  const saved = await post("/api/tickets/" + state.current + "/tags", { tags });
-  if (saved) renderTags(saved.tags);
+  if (await post("/api/tickets/" + state.current + "/tags", { tags })) await refreshChat();
 }
 
 // ---- prepared answers ----------------------------------------------------------------------

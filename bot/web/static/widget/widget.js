@@ -133,11 +133,14 @@
   closeButton.setAttribute("aria-label", TEXT.closeChat);
   header.append(heading, closeButton);
 
-  const log = el("ol", "log");
-  log.setAttribute("role", "log");
-  log.setAttribute("aria-live", "polite");
-  log.setAttribute("aria-label", TEXT.messages);
-  log.tabIndex = 0; // keyboard users can scroll a long chat
+  // The live region scrolls; the messages inside it stay a list.
+  const logBox = el("div", "log");
+  logBox.setAttribute("role", "log");
+  logBox.setAttribute("aria-live", "polite");
+  logBox.setAttribute("aria-label", TEXT.messages);
+  logBox.tabIndex = 0; // keyboard users can scroll a long chat
+  const log = el("ol", "messages");
+  logBox.appendChild(log);
 
   const typing = el("div", "typing", TEXT.typing);
   typing.setAttribute("role", "status");
@@ -153,7 +156,7 @@
   sendButton.type = "submit";
   form.append(input, sendButton);
 
-  panel.append(header, log, typing, form);
+  panel.append(header, logBox, typing, form);
   frame.append(launcher, panel);
   root.append(stylesheet, frame);
 
@@ -191,7 +194,7 @@
   }
 
   function scrollToEnd() {
-    log.scrollTop = log.scrollHeight;
+    logBox.scrollTop = logBox.scrollHeight;
   }
 
   launcher.addEventListener("click", () => (panel.hidden ? openPanel() : closePanel()));
