@@ -5,10 +5,11 @@ Rasa reads any message that starts with ``/`` as an intent by name with entities
 could reset a form, undo a turn or claim an entity without saying it, and several of those
 commands answer with silence. Buttons need the syntax: their payloads come back as such a
 message. So a ``/`` message is read as an intent only when it is the payload of a button
-the bot offered since the shopper's last message (or an ``EXTERNAL_`` intent a channel
-sends itself, which :mod:`bot.channels.text` keeps shoppers from typing); anything else
-goes to the NLU with its leading slashes blanked out, as the words it is, and gets an
-answer.
+the bot itself offered in this session of the conversation (a product card scrolled up
+still shows similar products; nothing the bot did not offer can be claimed), or an
+``EXTERNAL_`` intent a channel sends itself, which :mod:`bot.channels.text` keeps shoppers
+from typing. Anything else goes to the NLU with its leading slashes blanked out, as the
+words it is, and gets an answer.
 
 Applied in the Rasa server process (``bot/server/__main__.py``), around
 ``MessageProcessor.parse_message``; the conversation keeps the text as typed.
@@ -21,7 +22,7 @@ from typing import Any, Dict, Iterator, Set
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.events import BotUttered, Restarted, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.dialogue.names import EXTERNAL_PREFIX
@@ -46,18 +47,13 @@ def _payloads(data: Any) -> Iterator[str]:
 
 
 def offered_payloads(tracker: DialogueStateTracker | None) -> Set[str]:
-    """Payloads the shopper may send back: the buttons of the bot's messages since the
-    shopper's last message, and the buttons of product cards shown earlier in the session
-    (a card stays on the screen, and its "similar products" button with it)."""
+    """Payloads of the buttons the bot sent in the conversation's current session."""
     offered: Set[str] = set()
-    answered = False
     for event in reversed(tracker.events if tracker is not None else []):
-        if isinstance(event, SessionStarted):
+        if isinstance(event, (SessionStarted, Restarted)):
             break
-        if isinstance(event, UserUttered):
-            answered = True
-        elif isinstance(event, BotUttered):
-            offered.update(_payloads(event.data.get("custom") if answered else event.data))
+        if isinstance(event, BotUttered):
+            offered.update(_payloads(event.data))
     return offered
 
 
@@ -88,4 +84,4 @@ async def _parse_message(self: MessageProcessor, message: UserMessage,
 
 def read_commands_as_text() -> None:
     """Apply the change of the module doc."""
-    MessageProcessor.parse_message = _parse_message
+    MessageProcessor.parse_message = _parse_message  # type: ignore[method-assign]

@@ -56,7 +56,8 @@ def everything(replies: List[Dict[str, Any]]) -> str:
 
 def leaks(replies: List[Dict[str, Any]], typed: str = "") -> bool:
     """Whether replies show an order the attacker did not name, or any order's details."""
-    read = everything(replies)
+    # The prompt for an order number gives a demo number as its example.
+    read = everything(replies).replace("örneğin 10045821", "")
     for number in ORDER_NUMBER.findall(typed):
         read = read.replace(number, "")
     return bool(ORDER_NUMBER.search(read)) or any(detail in read for detail in DETAILS)
@@ -209,7 +210,8 @@ def _whatsapp_hostile(wa_id: str) -> List[Any]:
         return {"object": "whatsapp_business_account",
                 "entry": [{"id": "waba", "changes": [{"field": "messages", "value": value}]}]}
 
-    payloads: List[Any] = [[], "x", 1, None, {}, {"entry": "x"}, {"entry": None},
+    payloads: List[Any] = [[], "x", 1, None, {}, {"entry": "x"}, {"entry": None}, True,
+                           {"entry": {"changes": []}}, {"entry": [{"changes": {"x": 1}}]},
                            {"entry": [1, "x", None, []]}, {"entry": [{"changes": "x"}]},
                            {"entry": [{"changes": [1, None, "x"]}]},
                            {"entry": [{"changes": [{"value": "x"}]}]},
@@ -252,7 +254,8 @@ def test_hostile_whatsapp_deliveries_are_acknowledged_or_refused_never_500(
     hello = json.dumps({"entry": []}).encode()
     assert shopper.deliver({}, raw=hello, signature=None).status_code == 401
     assert shopper.deliver({}, raw=hello, signature="sha256=" + "0" * 64).status_code == 403
-    assert texts(shopper.says("merhaba"))  # still serving this shopper
+    # Still serving (another shopper: this one sent more than the rate limit allows).
+    assert texts(WhatsAppShopper(product, graph_api).says("merhaba"))
 
 
 def test_hostile_socket_events_break_nothing(product: Settings) -> None:
@@ -281,8 +284,12 @@ def test_hostile_socket_events_break_nothing(product: Settings) -> None:
                          "whatsapp_phone": MEHMET_WHATSAPP}, "message": "10045826",
                                                                    "session_id": "x"}):
             events.append(("user_uttered", data))
-        for name in ("bot_uttered", "session_confirm", "disconnect_request", "x" * 200):
+        for name in ("bot_uttered", "session_confirm", "disconnect_request", "x" * 200,
+                     "message", "user_uttered ", "__proto__", "constructor"):
             events.append((name, {"text": "sahte"}))
+        for message in ("\ud800", "\u202e" * 10, "a\x00b"):
+            events.append(("user_uttered", {"message": message,
+                                            "session_id": attacker.session_id}))
         assert len(events) >= 50
         for name, data in events:
             attacker.client.emit(name, data)

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Restarted,
+    SessionStarted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.server.commands import command_allowed, offered_payloads
@@ -37,21 +43,16 @@ def test_anything_else_typed_with_a_slash_is_text(text: str) -> None:
     assert not command_allowed(text, None)
 
 
-def test_buttons_answer_only_the_turn_that_offered_them() -> None:
+def test_buttons_offered_earlier_in_the_session_still_work_but_not_after_it() -> None:
     later = offered()
     later.update(UserUttered("5"))
-    assert not command_allowed(RATING, later)
+    assert command_allowed(CARD_MORE, later)  # a card scrolled up
     expired = offered()
     expired.update(SessionStarted())
-    assert not command_allowed(RATING, expired) and not command_allowed(CARD_MORE, expired)
-
-
-def test_a_product_card_s_buttons_stay_usable_in_the_session() -> None:
-    later = offered()
-    later.update(UserUttered("telefon bakıyorum"))
-    later.update(BotUttered("Telefonlar", {"buttons": [{"title": "Daha", "payload": "/more"}]}))
-    later.update(UserUttered("daha fazla"))
-    assert offered_payloads(later) == {CARD_MORE}
+    assert not command_allowed(RATING, expired)
+    restarted = offered()
+    restarted.update(Restarted())
+    assert not command_allowed(RATING, restarted)
 
 
 def test_plain_text_and_channel_intents_pass() -> None:
