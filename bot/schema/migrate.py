@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, List
+from typing import Any, List, Sequence
 
+from alembic.autogenerate import compare_metadata
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -26,6 +27,10 @@ from sqlalchemy import MetaData, inspect
 from sqlalchemy.engine import Connection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# What the models add to their tables as raw DDL (SQLite's FTS5 table and its shadow
+# tables, PostgreSQL's generated column and its index) and the version tables: not tables
+# or columns of the models, so a comparison with the models leaves them out.
+UNMODELLED = ("product_fts", "search_vector", "ix_product_documents_search", "alembic_version")
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,19 @@ class Chain:
 def _context(connection: Connection, chain: Chain, **opts: Any) -> MigrationContext:
     return MigrationContext.configure(connection, opts={
         "version_table": chain.version_table, "target_metadata": chain.metadata, **opts})
+
+
+def modelled(_object: Any, name: str | None, _kind: str, _reflected: bool,
+             _compared: Any) -> bool:
+    """Whether a database object is one the models declare (Alembic's ``include_object``)."""
+    return not (name or "").startswith(UNMODELLED)
+
+
+def differences(connection: Connection, metadatas: Sequence[MetaData]) -> List[Any]:
+    """What the database lacks or has beyond the models, as Alembic's comparison lists it."""
+    context = MigrationContext.configure(connection, opts={"include_object": modelled,
+                                                           "compare_type": True})
+    return compare_metadata(context, list(metadatas))
 
 
 def current_revision(connection: Connection, chain: Chain) -> str | None:

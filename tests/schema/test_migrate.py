@@ -8,29 +8,23 @@ import asyncio
 import json
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, List
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from bot.database.engine import Database
 from bot.handoff.queue import open_ticket_of
 from bot.records.inbound import Claim, claim
 from bot.schema import CHAINS, create_schema, metadatas
-from bot.schema.migrate import current_revision, upgrade
+from bot.schema.migrate import current_revision, differences, upgrade
 from bot.shop.types import ProductMode, ProductOutcome, ProductQuery
 from bot.store.backend import SqlShopBackend
 from bot.store.policies import get_policies, load_policy_file
+from tools.previous_schema import create_previous_schema
 
-DATA = Path(__file__).parent / "data"
 NOW = datetime(2026, 11, 20, 10, 0)
 MISSING_POLICY = "coupon_limit"
-# What the models add to product_documents as raw DDL: SQLite's FTS5 table (and its shadow
-# tables), PostgreSQL's generated column and its index.
-FULL_TEXT = ("product_fts", "search_vector", "ix_product_documents_search", "alembic_version")
 
 # Rows as the previous release wrote them: integer shop ids in the queue, a handled webhook
 # in `inbound_messages`, a catalogue without descriptions.
@@ -54,15 +48,10 @@ ROWS = [
 
 def _previous_release(database: Database) -> None:
     """The previous release's tables and a few of its rows."""
-    dialect = database.engine.dialect.name
-    script = (DATA / f"previous_release.{dialect}.sql").read_text(encoding="utf-8")
+    create_previous_schema(database)
     policies = {key: value for key, value in load_policy_file().items() if key != MISSING_POLICY}
     policies["shipping_fee"] = 59.9
     with database.engine.begin() as connection:
-        lines = [line for line in script.splitlines() if not line.startswith("--")]
-        for statement in "\n".join(lines).split(";"):
-            if statement.strip():
-                connection.exec_driver_sql(statement)
         for statement, params in ROWS:
             connection.execute(text(statement), {"now": NOW, "yes": True, "no": False, **params})
         for key, value in policies.items():
@@ -71,14 +60,8 @@ def _previous_release(database: Database) -> None:
 
 
 def _differences(database: Database) -> List[Any]:
-    """What the database's tables lack or have beyond the models (full-text objects and
-    version tables aside: the models do not declare them)."""
-    def ours(_obj: Any, name: str | None, kind: str, _reflected: bool, _compare: Any) -> bool:
-        return not (name or "").startswith(FULL_TEXT)
     with database.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"include_object": ours,
-                                                               "compare_type": True})
-        return compare_metadata(context, metadatas())  # type: ignore[arg-type]
+        return differences(connection, metadatas())
 
 
 @pytest.fixture()
