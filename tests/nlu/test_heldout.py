@@ -35,7 +35,7 @@ def test_heldout_set_is_large_enough() -> None:
         assert sum(1 for e in examples if e.topic == topic) >= 5
 
 
-def _key(text: str) -> str:
+def text_key(text: str) -> str:
     """What makes two messages the same example: folded letters, words only."""
     return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
 
@@ -43,9 +43,9 @@ def _key(text: str) -> str:
 def test_heldout_set_was_never_trained_on() -> None:
     from rasa.shared.nlu.training_data.loading import load_data
 
-    trained = {_key(m.get("text")) for m in load_data(str(PROJECT_ROOT / "data" / "nlu"))
+    trained = {text_key(m.get("text")) for m in load_data(str(PROJECT_ROOT / "data" / "nlu"))
                .intent_examples}
-    leaked = [e.text for e in load_examples() if _key(e.text) in trained]
+    leaked = [e.text for e in load_examples() if text_key(e.text) in trained]
     assert leaked == []
 
 
