@@ -131,6 +131,9 @@ class Settings:
     web_public_url: str
     whatsapp: WhatsAppSettings
     model_dir: Path = field(default=PROJECT_ROOT / "models")
+    # Labelled text that is not part of the project (no licence to ship it): only the
+    # maintainer's sentiment training and `make eval` read it, when it is there.
+    datasets_dir: Path = field(default=PROJECT_ROOT.parent / "shared" / "datasets")
 
     @property
     def balances_rasa(self) -> bool:
@@ -192,6 +195,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         web_public_url=(env.get("WEB_PUBLIC_URL")
                         or f"http://{host}:{env.get('WEB_PORT', '8080')}").rstrip("/"),
         whatsapp=WhatsAppSettings.from_env(env),
+        datasets_dir=Path(env.get("DATASETS_DIR")
+                          or PROJECT_ROOT.parent / "shared" / "datasets").resolve(),
     )
 
 
