@@ -74,9 +74,9 @@ def cmd_eval(settings: Settings, _args: argparse.Namespace) -> int:
     print("\nSentiment on held-out parts (tests/nlu/sentiment_heldout.tsv"
           + (f" and the real sets in {settings.datasets_dir})\n" if splits else
              f"; the real sets are not in {settings.datasets_dir})\n"))
-    model = shipped_model()
-    print(sentiment_report(sentiment_scores(model, splits)))
-    print(f"\nSentiment p95: {sentiment_p95(model) * 1000:.3f} ms a message")
+    weights = shipped_model()
+    print(sentiment_report(sentiment_scores(weights, splits)))
+    print(f"\nSentiment p95: {sentiment_p95(weights) * 1000:.3f} ms a message")
     return 0
 
 
