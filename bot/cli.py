@@ -30,8 +30,9 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     if args.reset:
         drop_schema(database)
     elif is_seeded(database):
-        create_schema(database)  # tables added since this store was seeded
-        print("The store already has data; nothing to do (use --reset to rebuild it).")
+        create_schema(database)  # upgraded to this release's schema
+        print("The store already has data: its schema is up to date "
+              "(use --reset to rebuild it).")
         return 0
     today = datetime.now(settings.timezone).date()
     count = seed_demo(database, today, settings.timezone, progress=True)
@@ -50,7 +51,12 @@ def cmd_eval(settings: Settings, _args: argparse.Namespace) -> int:
         evaluate_model,
         load_examples,
         report,
+        sentiment_p95,
+        sentiment_report,
+        sentiment_scores,
     )
+    from bot.nlu.sentiment import shipped_model
+    from bot.nlu.sentiment_sets import available, load_splits
     from bot.ops.model import model_path
 
     model = model_path(settings.model_dir)
@@ -58,11 +64,19 @@ def cmd_eval(settings: Settings, _args: argparse.Namespace) -> int:
         print(f"No model for the current data ({model.name}): run `make train` first.")
         return 1
     examples = load_examples()
+    splits = (load_splits(settings.datasets_dir) if available(settings.datasets_dir)
+              else None)
     baseline = default_pipeline_model(settings.model_dir, rasa_environment(settings, os.environ))
     results = {"asistan": evaluate_model(model, examples),
                "rasa-default": evaluate_model(baseline, examples)}
     print(f"Held-out set: {len(examples)} examples (tests/nlu/heldout.yml)\n")
     print(report(results))
+    print("\nSentiment on held-out parts (tests/nlu/sentiment_heldout.tsv"
+          + (f" and the real sets in {settings.datasets_dir})\n" if splits else
+             f"; the real sets are not in {settings.datasets_dir})\n"))
+    weights = shipped_model()
+    print(sentiment_report(sentiment_scores(weights, splits)))
+    print(f"\nSentiment p95: {sentiment_p95(weights) * 1000:.3f} ms a message")
     return 0
 
 
@@ -216,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--port", type=int,
                               help="rasa/actions: the port (default: the first URL's)")
     commands.add_parser("balancer-config", help="print HAProxy's configuration")
-    commands.add_parser("eval", help="score the model on the held-out set, beside Rasa's default")
+    commands.add_parser("eval", help="score the model on the held-out sets, beside Rasa's default")
     report_parser = commands.add_parser("report", help="write the shop owner's report (HTML, JSON)")
     report_parser.add_argument("--from", dest="first", metavar="YYYY-MM-DD",
                                help="first shop-local day (default: 29 days before --to)")

@@ -118,6 +118,12 @@ class Settings:
     order_number_pattern: str
     # Where the shop's data comes from: "module:Class" of a bot.shop.ShopBackend.
     shop_backend: str
+    # The shop's JSON API, for bot.shop.http:HttpShopBackend (docs/shop-api.md): its base
+    # URL, a bearer token ("" for none) and how long one call may take, in seconds (less
+    # than the action's deadline, so a slow shop still gets the shopper a polite answer).
+    shop_api_url: str
+    shop_api_token: str
+    shop_api_timeout: float
     log_level: str
     # Where shoppers' browsers reach Rasa's socket.io (the widget); Rasa's own URL by default.
     chat_public_url: str
@@ -125,6 +131,9 @@ class Settings:
     web_public_url: str
     whatsapp: WhatsAppSettings
     model_dir: Path = field(default=PROJECT_ROOT / "models")
+    # Labelled text that is not part of the project (no licence to ship it): only the
+    # maintainer's sentiment training and `make eval` read it, when it is there.
+    datasets_dir: Path = field(default=PROJECT_ROOT.parent / "shared" / "datasets")
 
     @property
     def balances_rasa(self) -> bool:
@@ -178,11 +187,16 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         retention=timedelta(days=float(env.get("RETENTION_DAYS", "180"))),
         order_number_pattern=env.get("ORDER_NUMBER_PATTERN", r"1\d{7}"),
         shop_backend=env.get("SHOP_BACKEND", "bot.store.backend:SqlShopBackend"),
+        shop_api_url=env.get("SHOP_API_URL", "").rstrip("/"),
+        shop_api_token=env.get("SHOP_API_TOKEN", ""),
+        shop_api_timeout=float(env.get("SHOP_API_TIMEOUT", "1.5")),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
         chat_public_url=env.get("CHAT_PUBLIC_URL") or rasa_url,
         web_public_url=(env.get("WEB_PUBLIC_URL")
                         or f"http://{host}:{env.get('WEB_PORT', '8080')}").rstrip("/"),
         whatsapp=WhatsAppSettings.from_env(env),
+        datasets_dir=Path(env.get("DATASETS_DIR")
+                          or PROJECT_ROOT.parent / "shared" / "datasets").resolve(),
     )
 
 

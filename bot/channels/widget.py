@@ -1,9 +1,8 @@
-"""The website widget's channel: socket.io, as Rasa's own, with three differences.
+"""The website widget's channel: Rasa's socket.io protocol and message formats, plus two rules.
 
-* One ``bot_uttered`` event per bot message, carrying everything the widget draws: text,
-  buttons, a product card (an action's ``json_message={"product": ...}``) and, for a
-  message an agent wrote in the console, the agent's name. Rasa's stock channel splits a
-  message into text and custom parts and drops the agent's name.
+* Every ``bot_uttered`` event has one of the shapes Rasa's own socket.io channel sends
+  (``widget_messages.py``), so any client made for it, ``rasa-webchat`` among them, shows
+  every reply.
 * With several Rasa processes (the production profile), an agent's reply is emitted by
   whichever process the console reached, while the shopper's socket is held by another:
   a Redis message queue (``message_queue``) carries emits between processes.
@@ -20,6 +19,7 @@ import inspect
 import logging
 from typing import Any, Awaitable, Callable, Dict, List
 
+import engineio
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint
 from sanic import Blueprint, response
@@ -30,27 +30,29 @@ from socketio import AsyncRedisManager, AsyncServer
 from bot.channels.identity import WIDGET, issue_widget_session, widget_session_issued
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.text import UNSUPPORTED, incoming_text
+from bot.channels.widget_messages import widget_messages
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 
-def widget_message(message: Dict[str, Any]) -> Dict[str, Any] | None:
-    """The one event the widget draws for a bot message; None when there is nothing to show."""
-    text = message.get("text") or ""
-    buttons = message.get("buttons") or message.get("quick_replies") or []
-    custom = message.get("custom")
-    card = custom.get("product") if isinstance(custom, dict) else None
-    if not (text or buttons or card):
-        return None
-    event: Dict[str, Any] = {"text": text}
-    if buttons:
-        event["buttons"] = [{"title": b["title"], "payload": b["payload"]} for b in buttons]
-    if card:
-        event["card"] = card
-    if message.get("agent_name"):
-        event["agent_name"] = message["agent_name"]
-    return event
+class _EngineServer(engineio.AsyncServer):
+    """Engine.IO's server, with its request handler marked as Sanic's websocket handlers are.
+
+    When a browser tab closes, the websocket request ends without an HTTP response; Sanic
+    logs that as a server error ("Invalid response type None") unless the handler is a
+    websocket handler.
+    """
+
+    async def handle_request(self, *args: Any, **kwargs: Any) -> Any:
+        return await super().handle_request(*args, **kwargs)
+
+    handle_request.is_websocket = True  # type: ignore[attr-defined]
+
+
+class _SocketServer(AsyncServer):
+    def _engineio_server_class(self) -> type:
+        return _EngineServer
 
 
 class WidgetOutput(OutputChannel):
@@ -65,8 +67,7 @@ class WidgetOutput(OutputChannel):
         return WidgetInput.name()
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        event = widget_message(message)
-        if event is not None:
+        for event in widget_messages(message):
             await self.sio.emit(self.bot_message_evt, event, room=recipient_id)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
@@ -108,7 +109,7 @@ class WidgetInput(InputChannel):
         manager = AsyncRedisManager(self.message_queue) if self.message_queue else None
         # Cross-origin requests are answered by Rasa's own CORS settings (`--cors`); a
         # second set of headers from socket.io would make browsers refuse both.
-        return AsyncServer(async_mode="sanic", cors_allowed_origins=[],
+        return _SocketServer(async_mode="sanic", cors_allowed_origins=[],
                            client_manager=manager)
 
     def blueprint(

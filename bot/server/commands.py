@@ -84,4 +84,4 @@ async def _parse_message(self: MessageProcessor, message: UserMessage,
 
 def read_commands_as_text() -> None:
     """Apply the change of the module doc."""
-    MessageProcessor.parse_message = _parse_message  # type: ignore[method-assign]
+    MessageProcessor.parse_message = _parse_message

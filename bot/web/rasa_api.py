@@ -50,6 +50,12 @@ class RasaApi:
                                       {"include_events": "ALL"})
         return transcript_messages(tracker.get("events", []))
 
+    async def latest_event_time(self, conversation_id: str) -> float | None:
+        """When the conversation last changed: a cheap look, without its events."""
+        tracker = await self._request("GET", f"{self._conversation(conversation_id)}/tracker",
+                                      {"include_events": "NONE"})
+        return tracker.get("latest_event_time")
+
     async def say(self, conversation_id: str, text: str, agent_name: str,
                   as_template: bool = False) -> None:
         """An agent's message, delivered on the shopper's channel and kept in the tracker.
@@ -96,6 +102,7 @@ def transcript_messages(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         if metadata.get("is_external"):  # an intent the console triggered, not typed
             continue
         parse = event.get("parse_data") or {}
+        data = event.get("data") or {}
         text = event["text"]
         if event["event"] == "user":  # buttons answer only the turn that offered them
             text, offered = offered.get(text, text), {}
@@ -107,5 +114,8 @@ def transcript_messages(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
             "template": bool(metadata.get("whatsapp_template")),
             "at": event.get("timestamp"),
             "sentiment": (parse.get("sentiment") or {}).get("label"),
+            # What the widget draws again after a reload: the offered buttons, a card.
+            "buttons": data.get("buttons") or [],
+            "custom": data.get("custom"),
         })
     return messages

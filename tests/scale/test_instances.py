@@ -112,7 +112,7 @@ def test_an_agent_reply_reaches_a_shopper_on_either_server(cluster: Settings) ->
             assert agent.post(f"{base(cluster)}/api/tickets/{ticket['id']}/reply",
                               json={"text": text}, timeout=30).ok
             message = shopper.hears(text)
-            assert message["agent_name"] == "Zeynep"
+            assert message["metadata"] == {"agent_name": "Zeynep"}
     finally:
         shopper.close()
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterator
 
@@ -13,6 +14,7 @@ import pytest
 import requests
 
 from bot.database.engine import Database
+from bot.handoff import queue
 from bot.ops.environment import rasa_environment
 from bot.ops.processes import Service
 from bot.schema import seed_demo
@@ -34,7 +36,8 @@ def running_console(runtime: Path, **settings: str) -> Iterator[Settings]:
            "TRACKER_DATABASE_URL": f"sqlite:///{runtime / 'tracker.db'}",
            "RASA_TOKEN": "console-test", "WEB_PORT": str(free_port()),
            "RASA_PORT": str(free_port()),  # nothing listens there: Rasa is "down"
-           **settings}
+           # The demo store with one slow customer (test_console_slow_shop.py).
+           "SHOP_BACKEND": "tools.slow_shop:SlowSqlShop", **settings}
     loaded = load_settings(env)
     service = Service("console", [os.sys.executable, "-m", "bot", "serve", "console"],
                       f"http://{loaded.host}:{loaded.web_port}/health")
@@ -52,6 +55,19 @@ def console(tmp_path_factory) -> Iterator[Settings]:
     with running_console(tmp_path_factory.mktemp("console"),
                          LOGIN_FIRST_DELAY_SECONDS="0") as settings:
         yield settings
+
+
+def open_ticket(settings: Settings, conversation: str, reason: str = "asked_for_human",
+                customer_id: str = "1") -> int:
+    database = Database(settings.database_url)
+    with database.unit_of_work() as session:
+        ticket, _ = queue.open_ticket(
+            session, conversation_id=conversation, channel="rest", reason=reason,
+            summary=json.dumps({"intents": ["complaint"], "last_message": "<script>x</script>"}),
+            sentiment_trail=["angry"], now=datetime.utcnow() - timedelta(minutes=3),
+            customer_id=customer_id, order_id="10045821")
+    database.dispose()
+    return ticket.id
 
 
 def base(settings: Settings) -> str:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 import pytest
 import requests
 
 from bot.channels.identity import issue_widget_session
+from bot.database.engine import Database
+from bot.handoff import agents, queue
 from bot.web.widget import storefront_csp
 from tests.web.conftest import base
 
@@ -80,3 +85,26 @@ def test_the_console_still_needs_a_login(console, path: str) -> None:
 def test_storefront_policy_allows_secure_sockets_for_an_https_chat_url() -> None:
     policy = storefront_csp("https://chat.shop.example/")
     assert "connect-src 'self' https://chat.shop.example wss://chat.shop.example;" in policy
+
+
+def test_state_tells_the_header_who_answers_now(console) -> None:
+    assert _get(console, f"/widget/state/{SESSION}").json() == {"state": "assistant"}
+    assert _get(console, "/widget/state/nope").status_code == 400
+    store = Database(console.database_url)
+    conversation = uuid.uuid4().hex
+    try:
+        with store.unit_of_work() as session:
+            ticket, _ = queue.open_ticket(
+                session, conversation_id=conversation, channel="widget",
+                reason="asked_for_human", summary="{}", sentiment_trail=[],
+                now=datetime.utcnow())
+        waiting = _get(console, f"/widget/state/{conversation}")
+        assert waiting.headers["Access-Control-Allow-Origin"] == "*"
+        assert waiting.json()["state"] == "queue" and waiting.json()["place"] >= 1
+        with store.unit_of_work() as session:
+            agent = next(a for a in agents.active_agents(session))
+            assert queue.claim(session, ticket.id, agent.id, datetime.utcnow())
+        assert _get(console, f"/widget/state/{conversation}").json() == {
+            "state": "agent", "agent_name": agent.display_name}
+    finally:
+        store.dispose()
