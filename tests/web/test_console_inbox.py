@@ -11,6 +11,7 @@ from typing import Dict, Iterator
 
 import requests
 
+from bot.channels.identity import issue_widget_session
 from bot.database.engine import Database
 from bot.handoff import queue
 from tests.web.conftest import base, login
@@ -109,7 +110,7 @@ def test_new_chats_typing_and_presence_are_pushed(console) -> None:
         assert queue_stream.headers["Content-Type"].startswith("text/event-stream")
         events = _events(queue_stream)
         _until(events, "hello")
-        conversation = uuid.uuid4().hex
+        conversation = issue_widget_session("console-test")  # the widget's ids are issued
         ticket = _open_ticket(console, conversation, channel="widget")  # as the action would
         _until(events, "queue")  # noticed by the server's watcher, pushed
 
