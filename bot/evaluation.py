@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping, Sequence, Tuple
 
+from bot.nlu.sentiment_sets import Split
 from bot.ops.model import rasa_train, training_files
 from bot.settings import PROJECT_ROOT
 
@@ -191,7 +192,7 @@ def project_sentiment_heldout() -> List[Tuple[str, str]]:
     return [(row["text"], _PROJECT_GROUPS[row["group"]]) for row in rows]
 
 
-def sentiment_scores(model, splits: Mapping[str, object] | None = None
+def sentiment_scores(model, splits: Mapping[str, Split] | None = None
                      ) -> Dict[Tuple[str, str], GroupFigures]:
     """Figures per (set, group) on the held-out parts: the project's own (its sentiment
     messages, and its intent held-out messages as calm chat), each real set's when
@@ -246,11 +247,11 @@ def sentiment_report(scores: Mapping[Tuple[str, str], GroupFigures]) -> str:
                      f"{figures.negative_or_angry:>11.3f}")
     lines.append("\nTargets (all held-out sets together):")
     for target in SENTIMENT_TARGETS:
-        figures = scores.get((ALL_SETS, target.group))
-        if figures is None:
+        overall = scores.get((ALL_SETS, target.group))
+        if overall is None:
             continue
-        value = getattr(figures, target.measure)
+        value = getattr(overall, target.measure)
         sign = ">=" if target.at_least else "<="
-        verdict = "met" if target.met(figures) else "NOT MET"
+        verdict = "met" if target.met(overall) else "NOT MET"
         lines.append(f"  {target.name}: {value:.3f} ({sign} {target.bound}) {verdict}")
     return "\n".join(lines)

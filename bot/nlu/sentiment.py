@@ -218,9 +218,10 @@ def analyse(model: SentimentModel, text: str) -> Sentiment:
     probabilities = dict(zip(model.classes_, model.probabilities(text), strict=True))
     score = (probabilities["positive"] - 0.6 * probabilities["negative"]
              - probabilities["angry"])
-    label = max(probabilities, key=probabilities.get)
+    label = max(probabilities, key=lambda name: probabilities[name])
     if label == "angry" and probabilities["angry"] < ANGRY_MIN_PROBABILITY:
         # Anger must be sure: a false alarm hands a calm shopper to a person, while a
         # missed one still counts as negative towards the policy's "negative turns".
-        label = max((k for k in probabilities if k != "angry"), key=probabilities.get)
+        label = max((k for k in probabilities if k != "angry"),
+                    key=lambda name: probabilities[name])
     return Sentiment(label, max(-1.0, min(1.0, float(score))))

@@ -37,7 +37,7 @@ _INPUTS = (sentiment.WEIGHTS_FILE, sentiment.DATA_DIR / "sentiment_words.yml",
 )
 class SentimentAnalyzer(GraphComponent):
     def __init__(self, model_storage: ModelStorage, resource: Resource,
-                 classifier: Any | None = None) -> None:
+                 classifier: sentiment.SentimentModel | None = None) -> None:
         self._model_storage = model_storage
         self._resource = resource
         self._classifier = classifier
@@ -71,9 +71,14 @@ class SentimentAnalyzer(GraphComponent):
             classifier = sentiment.SentimentModel.load(directory / FILE_NAME)
         return cls(model_storage, resource, classifier)
 
+    def _model(self) -> sentiment.SentimentModel:
+        if self._classifier is None:
+            raise ValueError("the sentiment component was neither trained nor loaded")
+        return self._classifier
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            result = sentiment.analyse(self._classifier, message.get(TEXT) or "")
+            result = sentiment.analyse(self._model(), message.get(TEXT) or "")
             message.set(SENTIMENT, result.as_dict(), add_to_output=True)
         return messages
 
