@@ -27,10 +27,10 @@ from bot.settings import PROJECT_ROOT, get_settings
 
 # The project's sentences are shop chat, the real sets reviews, tweets and complaint
 # titles: each project sentence counts for several real lines so that a chat's short forms
-# ("kargo ücreti ne kadar", "görüşürüz") keep their meaning among 30,000 longer texts.
+# keep their meaning among many times as many longer texts (docs/sentiment.md).
 PROJECT_WEIGHT = 4.0
-# Complaint titles are 12,000 lines of one genre, almost half the real data: at full weight
-# every headline-like message would read negative.
+# Complaint titles are one genre and the largest set, almost half the real data: at full
+# weight every headline-like message would read negative.
 SET_WEIGHTS = {"complaint_titles": 0.3}
 C = 4.0
 MAX_CHAR_NGRAMS = 60_000
