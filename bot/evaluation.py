@@ -142,6 +142,7 @@ def report(results: Dict[str, Dict[str, Scores]]) -> str:
 # Sentiment: each held-out group's share read as angry, and as angry or negative.
 SENTIMENT_HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "sentiment_heldout.tsv"
 PROJECT_SET = "project"
+CHAT_SET = "project_chat"  # the intent held-out messages, calm shop chat
 ALL_SETS = "all"
 # The project's held-out groups, named as the real sets' groups they count with.
 _PROJECT_GROUPS = {"angry_clear": "angry", "calm": "calm", "polite_complaint": "complaint"}
@@ -193,11 +194,14 @@ def project_sentiment_heldout() -> List[Tuple[str, str]]:
 
 def sentiment_scores(model, splits: Mapping[str, Split] | None = None
                      ) -> Dict[Tuple[str, str], GroupFigures]:
-    """Figures per (set, group) on the held-out parts: the project's own, each real set's
-    when ``splits`` (``bot.nlu.sentiment_sets.load_splits``) are given, and all together."""
+    """Figures per (set, group) on the held-out parts: the project's own (its sentiment
+    messages, and its intent held-out messages as calm chat), each real set's when
+    ``splits`` (``bot.nlu.sentiment_sets.load_splits``) are given, and all together."""
     from bot.nlu.sentiment import analyse
+    from bot.nlu.sentiment_sets import intent_messages
 
     lines = [(PROJECT_SET, text, group) for text, group in project_sentiment_heldout()]
+    lines += [(CHAT_SET, line.text, line.group) for line in intent_messages(HELDOUT)]
     for name, parts in (splits or {}).items():
         lines += [(name, line.text, line.group) for line in parts.heldout]
     labels: Dict[Tuple[str, str], List[str]] = {}

@@ -17,6 +17,7 @@ from typing import Dict, List, Mapping
 from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATASETS_DIR = PROJECT_ROOT.parent / "shared" / "datasets"
 
 
 def _sqlite_url(path: Path) -> str:
@@ -133,7 +134,7 @@ class Settings:
     model_dir: Path = field(default=PROJECT_ROOT / "models")
     # Labelled text that is not part of the project (no licence to ship it): only the
     # maintainer's sentiment training and `make eval` read it, when it is there.
-    datasets_dir: Path = field(default=PROJECT_ROOT.parent / "shared" / "datasets")
+    datasets_dir: Path = field(default=DEFAULT_DATASETS_DIR)
 
     @property
     def balances_rasa(self) -> bool:
@@ -195,8 +196,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         web_public_url=(env.get("WEB_PUBLIC_URL")
                         or f"http://{host}:{env.get('WEB_PORT', '8080')}").rstrip("/"),
         whatsapp=WhatsAppSettings.from_env(env),
-        datasets_dir=Path(env.get("DATASETS_DIR")
-                          or PROJECT_ROOT.parent / "shared" / "datasets").resolve(),
+        datasets_dir=Path(env.get("DATASETS_DIR") or DEFAULT_DATASETS_DIR).resolve(),
     )
 
 

@@ -4,7 +4,8 @@
 
 Reads the real labelled sets from the datasets folder (`bot/nlu/data/sentiment_sets.yml`
 maps their labels; DATASETS_DIR, ../shared/datasets by default), keeps each set's held-out
-part out of training, adds the project's own sentences (`bot/nlu/data/sentiment_train.tsv`),
+part out of training, adds the project's own sentences (`bot/nlu/data/sentiment_train.tsv`
+and the NLU training messages of `data/nlu/`, labelled by intent),
 fits the model of `bot/nlu/sentiment.py` and writes only what scoring needs: the n-gram
 vocabularies, their IDF and weights, the signals' weights. Then prints the held-out figures
 (the same as `make eval`). The datasets themselves are never written into the project.
@@ -22,14 +23,14 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 
 from bot.nlu import sentiment, sentiment_sets
-from bot.settings import get_settings
+from bot.settings import PROJECT_ROOT, get_settings
 
 # The project's sentences are shop chat, the real sets reviews, tweets and complaint
 # titles: each project sentence counts for several real lines so that a chat's short forms
-# ("kargo ücreti ne kadar", "görüşürüz") keep their meaning among 30,000 longer texts.
+# keep their meaning among many times as many longer texts (docs/sentiment.md).
 PROJECT_WEIGHT = 4.0
-# Complaint titles are 12,000 lines of one genre, almost half the real data: at full weight
-# every headline-like message would read negative.
+# Complaint titles are one genre and the largest set, almost half the real data: at full
+# weight every headline-like message would read negative.
 SET_WEIGHTS = {"complaint_titles": 0.3}
 C = 4.0
 MAX_CHAR_NGRAMS = 60_000
@@ -75,6 +76,10 @@ def training_data(splits: Dict[str, sentiment_sets.Split]
     the labels balanced."""
     texts, labels = sentiment.load_training_data()
     weights = [PROJECT_WEIGHT] * len(texts)
+    chat = sentiment_sets.intent_messages(PROJECT_ROOT / "data" / "nlu")
+    texts += [line.text for line in chat]
+    labels += [line.label for line in chat]
+    weights += [sentiment_sets.intent_messages_weight()] * len(chat)
     for name, parts in splits.items():
         lines = [line for line in parts.train if line.trainable]
         texts += [line.text for line in lines]

@@ -82,6 +82,25 @@ def split(lines: List[Line], share: float, seed: int) -> Split:
     return Split(tuple(train), tuple(heldout))
 
 
+def intent_messages(path: Path) -> List[Line]:
+    """The assistant's NLU messages of ``path`` (a file or folder) labelled by their intent,
+    as ``sentiment_sets.yml`` says (complaints and asks for a person left out)."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    spec = _spec()["intent_messages"]
+    lines = []
+    for message in load_data(str(path)).intent_examples:
+        intent = message.get("intent")
+        if intent not in spec["skip"]:
+            lines.append(Line(message.get("text"), spec["labels"].get(intent, spec["default"]),
+                              "calm", intent))
+    return lines
+
+
+def intent_messages_weight() -> float:
+    return float(_spec()["intent_messages"]["weight"])
+
+
 def load_splits(datasets_dir: Path) -> Dict[str, Split]:
     """Every set, split into its training and held-out parts."""
     spec = _spec()
