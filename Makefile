@@ -69,6 +69,7 @@ run: seed train $(if $(PROFILE),balancer)
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) tools/check_imports.py
 
 test: train lint browser browser-scripts balancer

@@ -156,7 +156,7 @@ class ActionOpenReturn(Action):
         except StoreUnavailable:
             return reset
         if options.reason is ReturnBlock.NOT_FOUND:
-            return not_found_events(dispatcher, tracker)
+            return await not_found_events(dispatcher, tracker)
         if opened is None:
             if options.reason in BLOCK_RESPONSES:
                 window_end = day(options.window_ends) if options.window_ends else ""

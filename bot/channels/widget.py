@@ -6,16 +6,17 @@
 * With several Rasa processes (the production profile), an agent's reply is emitted by
   whichever process the console reached, while the shopper's socket is held by another:
   a Redis message queue (``message_queue``) carries emits between processes.
-* A shopper may only speak in the session their socket asked for, and client-sent
-  metadata is ignored: the channel, not the browser, says who a shopper is.
+* Session ids are issued by the server (:mod:`bot.channels.identity`): a socket asking
+  for an id the server did not issue (a WhatsApp number, another channel's id, one it
+  made up) gets a new conversation. A shopper may only speak in the session their socket
+  was confirmed, and client-sent metadata is ignored: the channel, not the browser, says
+  who a shopper is.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-import re
-import uuid
 from typing import Any, Awaitable, Callable, Dict, List
 
 import engineio
@@ -26,12 +27,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
+from bot.channels.identity import WIDGET, issue_widget_session, widget_session_issued
 from bot.channels.ratelimit import RateLimiter
-from bot.channels.text import incoming_text
+from bot.channels.text import UNSUPPORTED, incoming_text
 from bot.channels.widget_messages import widget_messages
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 class _EngineServer(engineio.AsyncServer):
@@ -77,7 +79,7 @@ class WidgetInput(InputChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "widget"
+        return WIDGET
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
@@ -97,6 +99,7 @@ class WidgetInput(InputChannel):
         self.message_queue = message_queue
         self.sio: AsyncServer | None = None
         self.limiter = RateLimiter()
+        self.session_secret = get_settings().rasa_token
 
     def get_output_channel(self) -> OutputChannel | None:
         """Where console replies go (``output_channel=latest``)."""
@@ -124,8 +127,8 @@ class WidgetInput(InputChannel):
         @sio.on("session_request")
         async def session_request(sid: str, data: Any) -> None:
             asked = data.get("session_id") if isinstance(data, dict) else None
-            session_id = asked if isinstance(asked, str) and _SESSION_ID.match(asked) \
-                else uuid.uuid4().hex
+            session_id = asked if widget_session_issued(asked, self.session_secret) \
+                else issue_widget_session(self.session_secret)
             joined = sio.enter_room(sid, session_id)
             if inspect.isawaitable(joined):  # a coroutine from python-socketio 5.9 on
                 await joined
@@ -136,12 +139,12 @@ class WidgetInput(InputChannel):
             if not isinstance(data, dict):
                 return
             session_id = data.get("session_id")
-            if not isinstance(session_id, str) or session_id not in self._rooms(sid):
+            # A socket is also in a room named after its own sid: not a conversation.
+            if not widget_session_issued(session_id, self.session_secret) \
+                    or session_id not in self._rooms(sid):
                 logger.warning("widget message outside its session ignored")
                 return
-            text = incoming_text(data.get("message"))
-            if not text:
-                return
+            text = incoming_text(data.get("message")) or UNSUPPORTED
             await handle(UserMessage(
                 text, WidgetOutput(sio, self.bot_message_evt), session_id,
                 input_channel=self.name(),

@@ -97,7 +97,8 @@ def _charts(report: Report) -> Dict[str, str | None]:
     """The three charts, each None when it would be empty (the page then says so)."""
     words = labels()
     reasons = report.handoffs_by_reason
-    by_task = report.csat.by_task
+    rated = [(task, score.average, score.count) for task, score in report.csat.by_task.items()
+             if score.average is not None]
     days = report.active_days
     return {
         "daily": figures.daily_chart(
@@ -109,11 +110,11 @@ def _charts(report: Report) -> Dict[str, str | None]:
             [_number(c.count) for c in reasons],
         ) if reasons else None,
         "csat_by_task": figures.bar_chart(
-            [words.tasks.get(task, task) for task in by_task],
-            [score.average for score in by_task.values()],
-            [f"{_number(score.average)} ({_number(score.count)})" for score in by_task.values()],
+            [words.tasks.get(task, task) for task, _, _ in rated],
+            [average for _, average, _ in rated],
+            [f"{_number(average)} ({_number(count)})" for _, average, count in rated],
             limit=CSAT_SCALE,
-        ) if by_task else None,
+        ) if rated else None,
     }
 
 

@@ -1,8 +1,9 @@
 """The console's side of Rasa's HTTP API: read a conversation, speak into it, hand it back.
 
-Agent replies are `bot` events appended with ``output_channel=latest`` and
-``execute_side_effects=true``: Rasa sends them out on the shopper's own channel and keeps
-them in the tracker, so the transcript and the shopper see the same conversation.
+Agent replies are `bot` events appended with ``execute_side_effects=true`` and the output
+channel the conversation id itself names (:func:`bot.channels.identity.channel_of`, not the
+tracker's "latest"): Rasa sends them out on the shopper's own channel only and keeps them
+in the tracker, so the transcript and the shopper see the same conversation.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any, Dict, List
 from urllib.parse import quote
 
 import aiohttp
+
+from bot.channels.identity import channel_of
 
 TIMEOUT = aiohttp.ClientTimeout(total=15)
 
@@ -64,7 +67,8 @@ class RasaApi:
             metadata["whatsapp_template"] = True
         event = {"event": "bot", "text": text, "timestamp": time.time(), "metadata": metadata}
         await self._request("POST", f"{self._conversation(conversation_id)}/tracker/events",
-                            {"output_channel": "latest", "execute_side_effects": "true"}, event)
+                            {"output_channel": channel_of(conversation_id),
+                             "execute_side_effects": "true"}, event)
 
     async def hand_back(self, conversation_id: str, ask_rating: bool) -> None:
         """The bot owns the conversation again; after a resolution it asks for a rating."""
@@ -75,7 +79,8 @@ class RasaApi:
         if ask_rating:
             await self._request(
                 "POST", f"{self._conversation(conversation_id)}/trigger_intent",
-                {"output_channel": "latest"}, {"name": "EXTERNAL_handoff_resolved"})
+                {"output_channel": channel_of(conversation_id)},
+                {"name": "EXTERNAL_handoff_resolved"})
 
 
 def transcript_messages(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

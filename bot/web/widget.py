@@ -3,21 +3,22 @@
 A shop pastes ``<script src="https://ASISTAN-HOST:8080/widget.js" async></script>``; the
 script then talks socket.io with Rasa directly (``Settings.chat_public_url``). These routes
 need no login and are fetched from the shops' own domains, so they send
-``Access-Control-Allow-Origin: *``; no cookie is involved, the shopper's random session id
-is the only key. ``/`` is a demo storefront with the snippet pasted in, as a shop would.
+``Access-Control-Allow-Origin: *``; no cookie is involved, the session id the widget's
+channel issued (see :mod:`bot.channels.identity`) is the only key. ``/`` is a demo
+storefront with the snippet pasted in, as a shop would.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from pathlib import Path
 from typing import Any, Dict
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.channels.identity import widget_session_issued
 from bot.channels.widget_messages import widget_messages
 from bot.database.engine import Database
 from bot.handoff import queue
@@ -32,8 +33,6 @@ ASSETS: Dict[str, Path] = {
     "socket.io.min.js": STATIC / "vendor" / "socket.io.min.js",
 }
 SOCKET_PATH = "/socket.io"
-# The widget makes session ids from 16 random bytes; anything else is not one of ours.
-SESSION_ID = re.compile(r"[0-9a-f]{32}")
 PUBLIC_PATHS = frozenset({"/", "/widget.js"})
 PUBLIC_PREFIX = "/widget/"
 CORS = {"Access-Control-Allow-Origin": "*"}
@@ -102,7 +101,7 @@ class WidgetRoutes:
     async def history(self, request: web.Request) -> web.Response:
         """The conversation so far, so a reload shows what was said (also by an agent)."""
         session_id = request.match_info["session_id"]
-        if not SESSION_ID.fullmatch(session_id):
+        if not widget_session_issued(session_id, self._settings.rasa_token):
             return _json_error(400, "invalid session id")
         try:
             transcript = await self._rasa.transcript(session_id)
@@ -116,7 +115,7 @@ class WidgetRoutes:
     async def state(self, request: web.Request) -> web.Response:
         """Who answers this chat now, for the widget's header."""
         session_id = request.match_info["session_id"]
-        if not SESSION_ID.fullmatch(session_id):
+        if not widget_session_issued(session_id, self._settings.rasa_token):
             return _json_error(400, "invalid session id")
         return web.json_response(await conversation_state(self._database, session_id),
                                  headers={**CORS, "Cache-Control": "no-store"})
@@ -125,7 +124,7 @@ class WidgetRoutes:
         """While people have the chat: who answers (pushed as it changes) and an agent's
         typing."""
         session_id = request.match_info["session_id"]
-        if not SESSION_ID.fullmatch(session_id):
+        if not widget_session_issued(session_id, self._settings.rasa_token):
             return _json_error(400, "invalid session id")
         first = {"type": "state", **await conversation_state(self._database, session_id)}
         with self._hub.subscription([session_topic(session_id)]) as inbox:
@@ -135,7 +134,7 @@ class WidgetRoutes:
         """The shopper is writing: the agent who has the chat sees it. Nothing else learns
         anything from this route (it answers the same whether or not a ticket is open)."""
         session_id = request.match_info["session_id"]
-        if not SESSION_ID.fullmatch(session_id):
+        if not widget_session_issued(session_id, self._settings.rasa_token):
             return _json_error(400, "invalid session id")
         ticket_id = self._hub.open_tickets.get(session_id)
         if ticket_id is not None:

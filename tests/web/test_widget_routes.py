@@ -8,12 +8,13 @@ from datetime import datetime
 import pytest
 import requests
 
+from bot.channels.identity import issue_widget_session
 from bot.database.engine import Database
 from bot.handoff import agents, queue
 from bot.web.widget import storefront_csp
 from tests.web.conftest import base
 
-SESSION = "0123456789abcdef0123456789abcdef"
+SESSION = issue_widget_session("console-test")  # the console fixture's Rasa token
 
 
 def _get(settings, path: str, **kwargs) -> requests.Response:
@@ -57,7 +58,10 @@ def test_config_tells_where_socket_io_is(console) -> None:
                                "socket_path": "/socket.io"}
 
 
-@pytest.mark.parametrize("session_id", ["abc", SESSION.upper(), SESSION + "0", "x" * 32])
+@pytest.mark.parametrize("session_id", [
+    "abc", SESSION.upper(), SESSION + "0", "x" * 32, "905321112233",
+    "0123456789abcdef0123456789abcdef",  # the right shape, not issued by the server
+    issue_widget_session("another-shop")])
 def test_history_rejects_what_is_not_a_session_id(console, session_id: str) -> None:
     response = _get(console, f"/widget/history/{session_id}")
     assert response.status_code == 400

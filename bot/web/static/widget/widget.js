@@ -89,16 +89,11 @@
     return node;
   }
 
-  /** The conversation's id: 32 random hex characters, kept so a reload continues the chat. */
+  /** The conversation's id, issued by the server (session_confirm) and kept so a reload
+   * continues the chat; "" until the server has issued one. */
   function sessionId() {
-    let id = storage.read("session", null);
-    if (typeof id !== "string" || !/^[0-9a-f]{32}$/.test(id)) {
-      const bytes = new Uint8Array(16);
-      window.crypto.getRandomValues(bytes);
-      id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-      storage.write("session", id);
-    }
-    return id;
+    const id = storage.read("session", null);
+    return typeof id === "string" && /^[0-9a-f]{32}$/.test(id) ? id : "";
   }
 
   // ---- the UI ----------------------------------------------------------------------------
@@ -539,7 +534,7 @@
   async function showConversation() {
     let messages = [];
     try {
-      messages = (await fetchJson(`widget/history/${sessionId()}`)).messages;
+      if (sessionId()) messages = (await fetchJson(`widget/history/${sessionId()}`)).messages;
     } catch (error) {
       console.warn("Asistan: no chat history", error);
     }
@@ -613,7 +608,8 @@
     socket = io(config.socket_url, { path: config.socket_path });
     socket.on("connect", () => socket.emit("session_request", { session_id: sessionId() }));
     socket.on("session_confirm", (confirmed) => {
-      if (confirmed !== sessionId()) return;
+      if (typeof confirmed !== "string" || !/^[0-9a-f]{32}$/.test(confirmed)) return;
+      storage.write("session", confirmed); // a new id when the one kept was not the server's
       ready = true;
       status.textContent = TEXT.online;
       refreshState();
