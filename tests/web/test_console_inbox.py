@@ -11,6 +11,7 @@ from typing import Dict, Iterator
 
 import requests
 
+from bot.channels.identity import issue_widget_session
 from bot.database.engine import Database
 from bot.handoff import queue
 from tests.web.conftest import base, login
@@ -109,7 +110,7 @@ def test_new_chats_typing_and_presence_are_pushed(console) -> None:
         assert queue_stream.headers["Content-Type"].startswith("text/event-stream")
         events = _events(queue_stream)
         _until(events, "hello")
-        conversation = uuid.uuid4().hex
+        conversation = issue_widget_session("console-test")  # the fixture's Rasa token
         ticket = _open_ticket(console, conversation, channel="widget")  # as the action would
         _until(events, "queue")  # noticed by the server's watcher, pushed
 
@@ -140,5 +141,6 @@ def test_new_chats_typing_and_presence_are_pushed(console) -> None:
         assert _until(chat, "note")["text"] == "not"
     assert emre.get(base(console) + "/api/events", params={"ticket": ticket},
                     timeout=10).status_code == 403  # Zeynep's chat
-    assert zeynep.get(base(console) + "/api/events", params={"ticket": "x"},
-                      timeout=10).status_code == 400
+    for bad in ("x", str(2**40)):
+        assert zeynep.get(base(console) + "/api/events", params={"ticket": bad},
+                          timeout=10).status_code == 400

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 import pytest
@@ -91,7 +90,7 @@ def test_state_tells_the_header_who_answers_now(console) -> None:
     assert _get(console, f"/widget/state/{SESSION}").json() == {"state": "assistant"}
     assert _get(console, "/widget/state/nope").status_code == 400
     store = Database(console.database_url)
-    conversation = uuid.uuid4().hex
+    conversation = issue_widget_session("console-test")
     try:
         with store.unit_of_work() as session:
             ticket, _ = queue.open_ticket(
