@@ -31,6 +31,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.body import BadBody, json_body
+from bot.channels.identity import REST
 from bot.channels.whatsapp_messages import CHANNEL as WHATSAPP
 from bot.channels.whatsapp_messages import window_open
 from bot.database.engine import Database, database_for
@@ -61,7 +62,7 @@ MAX_ID = 2**31 - 1
 _LOGIN_NONCE = re.compile(r"[A-Za-z0-9_-]{32}")
 # The REST channel (`bot.channels.rest`) answers only the request it was sent: an agent's
 # reply stays in the tracker, and the console says so.
-REPLIES_NOT_DELIVERED = frozenset({"rest"})
+REPLIES_NOT_DELIVERED = frozenset({REST})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 DATABASE = web.AppKey("database", Database)
@@ -478,7 +479,7 @@ async def console_events(request: web.Request) -> web.StreamResponse:
     topics = [events.QUEUE_TOPIC]
     ticket_id = request.query.get("ticket", "")
     if ticket_id:
-        if not ticket_id.isdigit():
+        if not ticket_id.isdigit() or int(ticket_id) > MAX_ID:
             raise _error(web.HTTPBadRequest, "bad ticket")
         ticket = await request.app[DATABASE].run(
             lambda session: _owned_ticket(request, session, True, int(ticket_id)))

@@ -179,7 +179,9 @@ class Watcher:
             if conversation is None:
                 continue
             latest = await self._rasa.latest_event_time(conversation)
-            if ticket_id in self._latest_seen and self._latest_seen[ticket_id] != latest:
+            # A chat seen for the first time is announced too: it may have changed between
+            # the browser's own fetch and this look.
+            if ticket_id not in self._latest_seen or self._latest_seen[ticket_id] != latest:
                 self._hub.publish(ticket_topic(ticket_id), {"type": "transcript"})
             self._latest_seen[ticket_id] = latest
         for ticket_id in set(self._latest_seen) - set(watched):

@@ -124,6 +124,13 @@ def test_an_agents_shift(product: Settings, browser: Browser) -> None:
         expect(burak.locator("#transcript li.note")).to_contain_text("Kargo firmasını aradım")
         expect(zeynep.locator("#presence")).to_have_text(
             re.compile("başka bir temsilcide de açık: Burak"))
+        burak.click("#manage-canned")  # supervisors keep the prepared replies
+        burak.fill("#canned-name", "Teşekkür")
+        burak.fill("#canned-text", "Teşekkür ederiz {customer_name}, iyi günler!")
+        burak.locator("#canned-form button[type=submit]").click()
+        expect(burak.locator("#canned-list")).to_contain_text("Teşekkür")
+        expect(burak.locator("#canned option", has_text="Teşekkür")).to_have_count(1)
+        burak.click("#canned-close")
         burak.context.close()
         expect(zeynep.locator("#presence")).to_be_hidden(timeout=SLOW)
 
