@@ -1,21 +1,70 @@
-"""FAQ answers: the ResponseSelector picks the topic, the shop's policy data fills the facts."""
+"""FAQ answers: the ResponseSelector picks the topic, the shop's policy data fills the facts.
+
+A message may ask more than one thing ("havale olur mu, bir de fatura kurumsal mı?"): each
+later clause that asks about another topic is answered too, in the shopper's order. A
+follow-up that asks one fact of the topic just answered ("peki iade kargosunu kim ödüyor?")
+gets that fact, not the paragraph again; the facts are responses filled from the same
+policies table. Something the shop does not offer is said honestly, with what it does.
+"""
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import StoreUnavailable, answered_if_down, policy_variables
+from bot.text.vocabulary import clauses, first_match, is_question, mentions, shopping_words
+
+FAQ_PREFIX = "utter_faq/"
 
 
 def selected_faq_response(tracker: Tracker) -> str | None:
     """The ``utter_faq/<topic>`` response the ResponseSelector chose for the last message."""
     selector = tracker.latest_message.get("response_selector", {})
     return selector.get("faq", {}).get("response", {}).get("utter_action") or None
+
+
+def not_offered_response(text: str) -> str | None:
+    """The honest answer to a question about something the shop does not offer."""
+    key = first_match(text, "not_offered")
+    return f"utter_not_offered_{key}" if key else None
+
+
+def fact_response(topic: str, text: str) -> str | None:
+    """The single fact of ``topic`` that ``text`` asks about, if it asks one."""
+    for fact, words in (shopping_words()["faq_facts"].get(topic) or {}).items():
+        if mentions(text, words):
+            return f"utter_fact_{topic}_{fact}"
+    return None
+
+
+def requested_topics(tracker: Tracker) -> List[Tuple[str, str]]:
+    """(topic, the clause that asks it) in the shopper's order: the classifier's topic for
+    the first clause of a shop question, then other topics asked in later clauses."""
+    text = tracker.latest_message.get("text") or ""
+    parts = clauses(text) or [text]
+    asked: List[Tuple[str, str]] = []
+    chosen = selected_faq_response(tracker)
+    if tracker.latest_message.get("intent", {}).get("name") == "faq" and chosen:
+        asked.append((chosen.removeprefix(FAQ_PREFIX), parts[0]))
+    for clause in parts[1:]:
+        topic = first_match(clause, "faq_topics")
+        if topic and is_question(clause) and topic not in (t for t, _ in asked):
+            asked.append((topic, clause))
+    return asked
+
+
+def answer_for(topic: str, clause: str, previous: str | None) -> str:
+    """A fact of this topic, a fact of the topic just answered when the clause follows it up
+    ("peki ..."), or the topic's whole answer."""
+    fact = fact_response(topic, clause)
+    if fact is None and previous and mentions(clause, shopping_words()["follow_up"]):
+        fact = fact_response(previous, clause)
+    return fact or f"{FAQ_PREFIX}{topic}"
 
 
 class ActionAnswerFaq(Action):
@@ -25,8 +74,9 @@ class ActionAnswerFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        response = selected_faq_response(tracker)
-        if response is None:
+        honest = not_offered_response(tracker.latest_message.get("text") or "")
+        asked = requested_topics(tracker)
+        if honest is None and not asked:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
         try:
@@ -34,5 +84,11 @@ class ActionAnswerFaq(Action):
                 variables = await policy_variables()
         except StoreUnavailable:
             return []
-        dispatcher.utter_message(response=response, **variables)
-        return []
+        if honest is not None:
+            dispatcher.utter_message(response=honest, **variables)
+            return []
+        previous = tracker.get_slot("faq_topic")
+        for topic, clause in asked:
+            dispatcher.utter_message(response=answer_for(topic, clause, previous), **variables)
+            previous = None  # only the first clause can follow up the last answer
+        return [SlotSet("faq_topic", asked[-1][0])]

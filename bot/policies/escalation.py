@@ -5,9 +5,11 @@ either abstains or predicts, with a priority above the rules:
 
 - the shopper asks for a human: hand off, in any state;
 - an angry message: first a calm, specific apology (`action_calm_apology`), then hand off;
+- sensitive topics (legal threats, double charges, safety): the same acknowledgement first;
 - frustration building: negative turns in the recent window, misunderstood messages in a
-  row, the same question asked again and again, or a locked ownership check;
-- sensitive topics: legal threats, double charges, safety.
+  row, the same question asked again and again, or a locked ownership check.
+
+Sentiment is read in context (:func:`sentiment_label`): confusion is not anger.
 
 While an agent owns the conversation (`handoff_active`), every message goes to
 `action_wait_for_agent`, which keeps it for the agent. Thresholds are in `config.yml`;
@@ -17,21 +19,21 @@ the words that mark sensitive topics are data (`bot/store/data/shopping_words.ym
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.dialogue.names import EXTERNAL_PREFIX, FALLBACK_INTENT
 from bot.handoff.reasons import HandoffReason
 from bot.nlu.sentiment import is_threat
-from bot.text.vocabulary import first_match, mentions, shopping_words
+from bot.text.vocabulary import first_match, is_confused, is_irony, mentions, shopping_words
 
 HANDOFF = "action_handoff"
 APOLOGY = "action_calm_apology"
@@ -46,18 +48,39 @@ NOT_QUESTIONS = ("inform", "affirm", "deny", "greet", "thank", "goodbye", "more_
 def _user_turns(tracker: DialogueStateTracker) -> List[UserUttered]:
     """The shopper's turns since people last had the conversation: what they already
     handled does not count toward a new handoff. Intents sent by the console are skipped."""
-    turns: List[UserUttered] = []
+    return [turn for turn, _ in _turns_in_context(tracker)]
+
+
+def _turns_in_context(tracker: DialogueStateTracker) -> List[Tuple[UserUttered, bool]]:
+    """The turns of :func:`_user_turns`, each with whether a form was asking for something
+    when it came: an answer the classifier did not recognise ("ayse yilmaz" for an e-mail)
+    is the form's to judge, not a misunderstood message."""
+    turns: List[Tuple[UserUttered, bool]] = []
+    in_form = False
     for event in tracker.applied_events():
-        if isinstance(event, ActionExecuted) and event.action_name in (HANDOFF, AFTER_HANDOFF):
+        if isinstance(event, ActiveLoop):
+            in_form = event.name is not None
+        elif isinstance(event, ActionExecuted) and event.action_name in (HANDOFF,
+                                                                         AFTER_HANDOFF):
             turns = []
         elif isinstance(event, UserUttered) and not (event.intent_name or "").startswith(
                 EXTERNAL_PREFIX):
-            turns.append(event)
+            turns.append((event, in_form))
     return turns
 
 
 def sentiment_label(event: UserUttered) -> str:
-    return (event.parse_data or {}).get("sentiment", {}).get("label", "neutral")
+    """The message's sentiment read in context: a shopper who lost their thread is
+    confused, not angry; irony about a delay is negative whatever its words."""
+    if is_confused(event.text or ""):
+        return "neutral"
+    label = (event.parse_data or {}).get("sentiment", {}).get("label", "neutral")
+    return "negative" if label == "positive" and is_irony(event.text or "") else label
+
+
+def _missed(turn: Tuple[UserUttered, bool]) -> bool:
+    event, in_form = turn
+    return event.intent_name in MISSES and not in_form and not is_confused(event.text or "")
 
 
 def _question(event: UserUttered) -> tuple[str | None, tuple[str, ...]]:
@@ -83,7 +106,8 @@ class EscalationPolicy(Policy):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {
-            "priority": 7,  # above RulePolicy (6): escalation overrides forms and rules
+            "priority": 8,  # above the dialogue policy (7) and RulePolicy (6): escalation
+            # overrides forms, rules and the dialogue's own decisions
             "negative_turns": 2,  # this many negative or angry turns...
             "window": 3,  # ...among the last this many user turns
             "fallbacks_in_a_row": 2,
@@ -103,7 +127,8 @@ class EscalationPolicy(Policy):
             return None  # the latest "message" came from the console, not the shopper
         latest = turns[-1]
         intent = latest.intent_name
-        if intent == "human_handoff":
+        if intent == "human_handoff" or (intent in ("inform", *MISSES) and mentions(
+                latest.text or "", shopping_words()["ask_for_human"])):
             return HandoffReason.ASKED_FOR_HUMAN.value
         if _is_sensitive(latest.text or ""):
             return HandoffReason.SENSITIVE.value
@@ -113,9 +138,9 @@ class EscalationPolicy(Policy):
         if sum(1 for t in recent if sentiment_label(t) in NEGATIVE) >= self.config[
                 "negative_turns"]:
             return HandoffReason.FRUSTRATION.value
-        in_a_row = turns[-self.config["fallbacks_in_a_row"]:]
+        in_a_row = _turns_in_context(tracker)[-self.config["fallbacks_in_a_row"]:]
         if len(in_a_row) == self.config["fallbacks_in_a_row"] and all(
-                t.intent_name in MISSES for t in in_a_row):
+                _missed(t) for t in in_a_row):
             return HandoffReason.REPEATED_FALLBACK.value
         asked = [_question(t) for t in turns[-self.config["question_window"]:]]
         if intent not in NOT_QUESTIONS and intent not in MISSES and asked.count(
@@ -144,7 +169,7 @@ class EscalationPolicy(Policy):
             return self._predict(domain, ACTION_LISTEN_NAME)
         if latest_action == ACTION_LISTEN_NAME:
             reason = self.reason(tracker)
-            if reason == HandoffReason.ANGRY.value:
+            if reason in (HandoffReason.ANGRY.value, HandoffReason.SENSITIVE.value):
                 return self._predict(domain, APOLOGY, reason)
             if reason:
                 return self._predict(domain, HANDOFF, reason)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable
+from typing import Any, Dict, Iterable, List
 
 import yaml
 
@@ -33,3 +33,28 @@ def first_match(text: str | None, table: str) -> str | None:
         if mentions(text, phrases):
             return key
     return None
+
+
+def clauses(text: str) -> List[str]:
+    """The parts of a message that may each carry a request, in the shopper's order."""
+    parts = [text]
+    for joint in shopping_words()["request_joints"]:
+        parts = [piece for part in parts for piece in fold(part).split(fold(joint))]
+    return [part.strip(" ,.!") for part in parts if part.strip(" ,.!")]
+
+
+def is_question(text: str) -> bool:
+    return "?" in text or bool(re.search(
+        r"\b(" + "|".join(re.escape(fold(w)) for w in shopping_words()["question_words"])
+        + r")\b", fold(text)))
+
+
+def is_irony(text: str) -> bool:
+    """Praise next to a delay ("ne hızlı kargo, bir haftadır yolda"): a complaint."""
+    words = shopping_words()
+    return mentions(text, words["praise"]) and mentions(text, words["delay"])
+
+
+def is_confused(text: str) -> bool:
+    """A shopper who lost their thread ("dur ne diyecektim"): neither anger nor a request."""
+    return mentions(text, shopping_words()["confusion"])

@@ -1,0 +1,200 @@
+"""How a message is handled in the context of the conversation: a dialogue decision the
+rules cannot express, made from the tracker alone (no model, no database).
+
+- A rating answers the satisfaction question only if it looks like one and the question
+  was the bot's last word; anything else is handled as what it is.
+- Inside a form: a new task leaves the form and starts the task; "I don't have it" ends
+  the form with another way; a question about the question is answered and the form
+  resumes; a lost thread ("ne diyecektim") gets time, not a reprompt.
+- Irony (praise next to a delay) is a late-delivery complaint, not small talk.
+- A bare order number (with or without a contact) out of a form starts the order look-up.
+- A message with a task and a shop question in a later clause gets both, question first.
+
+Tasks start with the action ``entries`` in ``config.yml`` names for their intent; a filled
+form runs the action ``submits`` names for it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.text.vocabulary import (
+    clauses,
+    first_match,
+    is_confused,
+    is_irony,
+    is_question,
+    mentions,
+    shopping_words,
+)
+
+DEACTIVATE = "action_deactivate_loop"
+STORE_RATING = "action_store_rating"
+COMPLAINT = "action_handle_complaint"
+ANSWER_FAQ = "action_answer_faq"
+MISSING_DETAIL = "action_missing_detail"
+DETAIL_HELP = "action_detail_help"
+TAKE_YOUR_TIME = "action_take_your_time"
+ORDER_FORM = "order_form"
+# The bare rating a shopper types: one digit from 1 to 5, maybe with a word or two.
+RATING = re.compile(r"\D{0,12}\b([1-5])\b\D{0,12}")
+# Intents that carry no task of their own: with an order number or contact, the message
+# means "this order" ("yok yanlış, 10045824'ü soracaktım").
+DETAIL_INTENTS = ("inform", "deny", "affirm", "greet", "nlu_fallback", "out_of_scope")
+# Slots whose answers the shopper may not have at hand.
+DETAILS = ("order_id", "contact")
+
+
+def _words(key: str) -> Any:
+    return shopping_words()[key]
+
+
+def second_faq_topic(text: str) -> str | None:
+    """A shop question in a later clause of a message whose first clause is something else."""
+    for clause in clauses(text)[1:]:
+        topic = first_match(clause, "faq_topics")
+        if topic and is_question(clause):
+            return topic
+    return None
+
+
+def csat_just_asked(tracker: DialogueStateTracker) -> bool:
+    """Whether the satisfaction question came after the shopper's previous message."""
+    users = 0
+    for event in reversed(tracker.applied_events()):
+        if isinstance(event, UserUttered):
+            users += 1
+            if users == 2:
+                return False
+        elif users == 1 and isinstance(event, SlotSet) and event.key == "csat_pending":
+            return bool(event.value)
+    return False
+
+
+def is_rating(message: UserUttered) -> bool:
+    text = message.text or ""
+    if any(e.get("entity") == "rating" for e in message.entities or []):
+        return True
+    if message.intent_name == "deny" or mentions(text, _words("skip_rating")):
+        return True
+    return bool(RATING.fullmatch(text.strip()))
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
+)
+class DialoguePolicy(Policy):
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            "priority": 7,  # above RulePolicy (6), below the escalation policy
+            "entries": {},  # intent -> the action that starts its task
+            "submits": {},  # form -> the action that does the task once it is filled
+        }
+
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
+              **kwargs: Any) -> Resource:
+        """Nothing to learn: the policy is the decisions above."""
+        return self._resource
+
+    def _predict(self, domain: Domain, action: str) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        probabilities[domain.index_for_action(action)] = 1.0
+        return self._prediction(probabilities)
+
+    def _abstain(self, domain: Domain) -> PolicyPrediction:
+        return self._prediction(self._default_predictions(domain))
+
+    def decide(self, tracker: DialogueStateTracker) -> str | None:
+        """The next action, or None to leave the decision to the rules."""
+        if tracker.get_slot("handoff_active"):
+            return None
+        message = tracker.latest_message
+        if not isinstance(message, UserUttered) or message.intent_name is None:
+            return None
+        ran = actions_since_user(tracker)
+        if ran:
+            return self.follow_up(tracker, message, ran)
+        return self.first_step(tracker, message)
+
+    def follow_up(self, tracker: DialogueStateTracker, message: UserUttered,
+                  ran: List[str]) -> str | None:
+        """After the first step this policy chose: the task, or listening."""
+        entry = self.config["entries"].get(message.intent_name)
+        submits: Dict[str, str] = self.config["submits"]
+        first, last = ran[0], ran[-1]
+        if last in submits and tracker.active_loop_name is None and not tracker.get_slot(
+                "requested_slot"):
+            # A form filled by the message that started it (number and e-mail at once).
+            return submits[last]
+        if last in submits.values():
+            return ACTION_LISTEN_NAME
+        if last == DEACTIVATE or (ran == [ANSWER_FAQ] and tracker.active_loop_name is None
+                                  and message.intent_name != "faq"):
+            return entry
+        if last == DETAIL_HELP:
+            return tracker.active_loop_name or ACTION_LISTEN_NAME
+        if last in (STORE_RATING, TAKE_YOUR_TIME, MISSING_DETAIL, COMPLAINT):
+            return ACTION_LISTEN_NAME
+        if first in (DEACTIVATE, ANSWER_FAQ) and last == entry and not tracker.active_loop_name:
+            return ACTION_LISTEN_NAME
+        return None
+
+    def first_step(self, tracker: DialogueStateTracker, message: UserUttered) -> str | None:
+        """Right after the shopper's message: whether the context changes its handling."""
+        intent = message.intent_name
+        text = message.text or ""
+        entries: Dict[str, str] = self.config["entries"]
+        details = {e.get("entity") for e in message.entities or []} & {
+            "order_id", "email", "phone"}
+        if csat_just_asked(tracker) and not details and is_rating(message):
+            return STORE_RATING
+        if is_irony(text):
+            return COMPLAINT
+        loop = tracker.active_loop_name
+        if loop:
+            own = next((i for i, action in entries.items() if action == loop), None)
+            if intent in entries and intent != own:
+                return DEACTIVATE
+            if tracker.get_slot("requested_slot") in DETAILS and not details:
+                if mentions(text, _words("no_order_number")):
+                    return MISSING_DETAIL
+                if mentions(text, _words("where_is_order_number")):
+                    return DETAIL_HELP
+            return TAKE_YOUR_TIME if is_confused(text) and not details else None
+        if is_confused(text) and intent in ("nlu_fallback", "out_of_scope", "inform", "complaint"):
+            return TAKE_YOUR_TIME
+        if intent in DETAIL_INTENTS and details:
+            return ORDER_FORM  # an order number or a contact, unasked: the order look-up
+        if intent in entries and second_faq_topic(text):
+            return ANSWER_FAQ
+        return None
+
+    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
+                                     rule_only_data: Dict[str, Any] | None = None,
+                                     **kwargs: Any) -> PolicyPrediction:
+        action = self.decide(tracker)
+        if action is None or action not in domain.action_names_or_texts:
+            return self._abstain(domain)
+        return self._predict(domain, action)
+
+
+def actions_since_user(tracker: DialogueStateTracker) -> List[str]:
+    """The actions run since the latest user message, in order."""
+    ran: List[str] = []
+    for event in reversed(tracker.applied_events()):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+            ran.append(event.action_name)
+    return ran[::-1]
