@@ -104,4 +104,6 @@ class ActionDetailHelp(Action):
         asked = tracker.get_slot("requested_slot")
         dispatcher.utter_message(
             response="utter_where_contact" if asked == "contact" else "utter_where_order_number")
-        return not_details(tracker)
+        # The asked slot is set (empty) in this turn, so the form resumes instead of
+        # rejecting the turn as one that answered nothing; its validation stays silent.
+        return [*not_details(tracker), SlotSet(asked or "order_id", None)]

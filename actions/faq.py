@@ -47,13 +47,19 @@ def requested_topics(tracker: Tracker) -> List[Tuple[str, str]]:
     the first clause of a shop question, then other topics asked in later clauses."""
     text = tracker.latest_message.get("text") or ""
     parts = clauses(text) or [text]
-    asked: List[Tuple[str, str]] = []
+    named = [first_match(clause, "faq_topics") for clause in parts]
+    topics: List[str | None] = [None] + [
+        topic if is_question(clause) else None
+        for topic, clause in zip(named[1:], parts[1:], strict=True)]
     chosen = selected_faq_response(tracker)
     if tracker.latest_message.get("intent", {}).get("name") == "faq" and chosen:
-        asked.append((chosen.removeprefix(FAQ_PREFIX), parts[0]))
-    for clause in parts[1:]:
-        topic = first_match(clause, "faq_topics")
-        if topic and is_question(clause) and topic not in (t for t, _ in asked):
+        classified = chosen.removeprefix(FAQ_PREFIX)
+        # The classifier read the whole message: when the topic it chose is the one a later
+        # clause names, the first clause's own topic words decide the first answer.
+        topics[0] = named[0] if named[0] and classified in topics[1:] else classified
+    asked: List[Tuple[str, str]] = []
+    for topic, clause in zip(topics, parts, strict=True):
+        if topic and topic not in (t for t, _ in asked):
             asked.append((topic, clause))
     return asked
 

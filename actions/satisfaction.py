@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import List
 
 from rasa_sdk import Action, Tracker
@@ -12,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import StoreUnavailable, answered_if_down, own_database, shop_now, stored_time
 from bot.records.ratings import record_rating
-from bot.text.vocabulary import mentions, shopping_words
+from bot.text.vocabulary import mentions, rating_in, shopping_words
 
 LOW_SCORE = 2
 SKIP = "skip"  # the rating payload of the question's "Geç" button
@@ -49,8 +48,7 @@ def _skipped(tracker: Tracker) -> bool:
 def _score(tracker: Tracker) -> int | None:
     entity = next(tracker.get_latest_entity_values("rating"), None)
     text = entity if entity is not None else tracker.latest_message.get("text", "")
-    match = re.fullmatch(r"\D*([1-5])\D*", str(text or ""))
-    return int(match.group(1)) if match else None
+    return rating_in(str(text or ""))
 
 
 class ActionStoreRating(Action):

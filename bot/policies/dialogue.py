@@ -16,7 +16,6 @@ form runs the action ``submits`` names for it.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
@@ -29,12 +28,14 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.text.vocabulary import (
+    SHORT_REPLY_WORDS,
     clauses,
     first_match,
     is_confused,
     is_irony,
     is_question,
     mentions,
+    rating_in,
     shopping_words,
 )
 
@@ -46,8 +47,6 @@ MISSING_DETAIL = "action_missing_detail"
 DETAIL_HELP = "action_detail_help"
 TAKE_YOUR_TIME = "action_take_your_time"
 ORDER_FORM = "order_form"
-# The bare rating a shopper types: one digit from 1 to 5, maybe with a word or two.
-RATING = re.compile(r"\D{0,12}\b([1-5])\b\D{0,12}")
 # Intents that carry no task of their own: with an order number or contact, the message
 # means "this order" ("yok yanlış, 10045824'ü soracaktım").
 DETAIL_INTENTS = ("inform", "deny", "affirm", "greet", "nlu_fallback", "out_of_scope")
@@ -85,9 +84,10 @@ def is_rating(message: UserUttered) -> bool:
     text = message.text or ""
     if any(e.get("entity") == "rating" for e in message.entities or []):
         return True
-    if message.intent_name == "deny" or mentions(text, _words("skip_rating")):
+    if message.intent_name == "deny" or (
+            len(text.split()) <= SHORT_REPLY_WORDS and mentions(text, _words("skip_rating"))):
         return True
-    return bool(RATING.fullmatch(text.strip()))
+    return rating_in(text) is not None
 
 
 @DefaultV1Recipe.register(
@@ -172,7 +172,8 @@ class DialoguePolicy(Policy):
                 if mentions(text, _words("where_is_order_number")):
                     return DETAIL_HELP
             return TAKE_YOUR_TIME if is_confused(text) and not details else None
-        if is_confused(text) and intent in ("nlu_fallback", "out_of_scope", "inform", "complaint"):
+        if is_confused(text) and intent not in entries and intent not in (
+                "faq", "human_handoff"):
             return TAKE_YOUR_TIME
         if intent in DETAIL_INTENTS and details:
             return ORDER_FORM  # an order number or a contact, unasked: the order look-up

@@ -75,7 +75,8 @@ def sentiment_label(event: UserUttered) -> str:
     if is_confused(event.text or ""):
         return "neutral"
     label = (event.parse_data or {}).get("sentiment", {}).get("label", "neutral")
-    return "negative" if label == "positive" and is_irony(event.text or "") else label
+    # Irony is a complaint the dialogue answers (an apology and the order), not rage.
+    return "negative" if is_irony(event.text or "") else label
 
 
 def _missed(turn: Tuple[UserUttered, bool]) -> bool:

@@ -12,6 +12,8 @@ import yaml
 from bot.text.turkish import fold
 
 WORDS_FILE = Path(__file__).parent / "data" / "shopping_words.yml"
+# A reply this short may be an answer to the bot's question rather than a request.
+SHORT_REPLY_WORDS = 4
 
 
 @lru_cache(maxsize=1)
@@ -58,3 +60,17 @@ def is_irony(text: str) -> bool:
 def is_confused(text: str) -> bool:
     """A shopper who lost their thread ("dur ne diyecektim"): neither anger nor a request."""
     return mentions(text, shopping_words()["confusion"])
+
+
+def rating_in(text: str) -> int | None:
+    """The 1-to-5 score of a short reply that is a rating ("5", "4 puan", "beş"), or None."""
+    match = re.fullmatch(r"\D{0,12}\b([1-5])\b\D{0,12}", text.strip())
+    if match:
+        return int(match.group(1))
+    if len(text.split()) > SHORT_REPLY_WORDS:
+        return None
+    for score, words in shopping_words()["rating_words"].items():
+        if mentions(text, [f"{word} " for word in words]) or fold(text).strip() in map(
+                fold, words):
+            return int(score)
+    return None

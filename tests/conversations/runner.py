@@ -162,9 +162,13 @@ class Player:
 
     def reset_store(self) -> None:
         """The live store becomes the freshly seeded template again (tickets included)."""
-        with sqlite3.connect(self.template_store) as source, \
-                sqlite3.connect(self.live_store, timeout=30) as target:
+        source = sqlite3.connect(self.template_store)
+        target = sqlite3.connect(self.live_store, timeout=30)
+        try:
             source.backup(target)
+        finally:
+            source.close()
+            target.close()
 
     def _tracker(self, sender: str) -> Dict[str, Any]:
         response = requests.get(f"{self.settings.rasa_url}/conversations/{sender}/tracker",
