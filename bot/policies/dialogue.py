@@ -164,7 +164,10 @@ class DialoguePolicy(Policy):
         loop = tracker.active_loop_name
         if loop:
             own = next((i for i, action in entries.items() if action == loop), None)
-            if intent in entries and intent != own:
+            # A problem named while the return form asks why is the answer, not a new task.
+            answers = intent == "complaint" and tracker.get_slot("requested_slot") == (
+                "return_reason")
+            if intent in entries and intent != own and not answers:
                 return DEACTIVATE
             if tracker.get_slot("requested_slot") in DETAILS and not details:
                 if mentions(text, _words("no_order_number")):
