@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, Iterable, List, Tuple
 
 import yaml
 
@@ -23,8 +23,17 @@ def shopping_words() -> Dict[str, Any]:
 
 def mentions(text: str, phrases: Iterable[str]) -> bool:
     """Whether folded ``text`` has a phrase starting at a word boundary (suffixes allowed)."""
-    folded = fold(text)
-    return any(re.search(rf"\b{re.escape(fold(phrase))}", folded) for phrase in phrases)
+    pattern = _pattern(tuple(phrases))
+    return pattern is not None and pattern.search(fold(text)) is not None
+
+
+@lru_cache(maxsize=256)
+def _pattern(phrases: Tuple[str, ...]) -> re.Pattern[str] | None:
+    """One compiled alternation per list of phrases: the dialogue reads several lists in
+    every turn."""
+    if not phrases:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(fold(phrase)) for phrase in phrases) + ")")
 
 
 def first_match(text: str | None, table: str) -> str | None:
