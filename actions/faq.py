@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import StoreUnavailable, answered_if_down, policy_variables
-from bot.text.vocabulary import clauses, first_match, is_question, mentions, shopping_words
+from bot.text.vocabulary import clauses, fact_of, first_match, follow_up_fact, is_question
 
 FAQ_PREFIX = "utter_faq/"
 
@@ -34,12 +34,8 @@ def not_offered_response(text: str) -> str | None:
     return f"utter_not_offered_{key}" if key else None
 
 
-def fact_response(topic: str, text: str) -> str | None:
-    """The single fact of ``topic`` that ``text`` asks about, if it asks one."""
-    for fact, words in (shopping_words()["faq_facts"].get(topic) or {}).items():
-        if mentions(text, words):
-            return f"utter_fact_{topic}_{fact}"
-    return None
+def fact_response(topic: str, fact: str | None) -> str | None:
+    return f"utter_fact_{topic}_{fact}" if fact else None
 
 
 def requested_topics(tracker: Tracker) -> List[Tuple[str, str]]:
@@ -65,12 +61,11 @@ def requested_topics(tracker: Tracker) -> List[Tuple[str, str]]:
 
 
 def answer_for(topic: str, clause: str, previous: str | None) -> str:
-    """A fact of this topic, a fact of the topic just answered when the clause follows it up
-    ("peki ..."), or the topic's whole answer."""
-    fact = fact_response(topic, clause)
-    if fact is None and previous and mentions(clause, shopping_words()["follow_up"]):
-        fact = fact_response(previous, clause)
-    return fact or f"{FAQ_PREFIX}{topic}"
+    """A fact of the topic just answered when the clause follows it up ("peki ..."), a fact
+    of this topic, or the topic's whole answer."""
+    return (fact_response(previous or "", follow_up_fact(previous, clause))
+            or fact_response(topic, fact_of(topic, clause))
+            or f"{FAQ_PREFIX}{topic}")
 
 
 class ActionAnswerFaq(Action):
@@ -80,9 +75,12 @@ class ActionAnswerFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        honest = not_offered_response(tracker.latest_message.get("text") or "")
+        text = tracker.latest_message.get("text") or ""
+        honest = not_offered_response(text)
         asked = requested_topics(tracker)
-        if honest is None and not asked:
+        previous = tracker.get_slot("faq_topic")
+        follow_up = fact_response(previous or "", follow_up_fact(previous, text))
+        if honest is None and not asked and follow_up is None:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
         try:
@@ -93,7 +91,10 @@ class ActionAnswerFaq(Action):
         if honest is not None:
             dispatcher.utter_message(response=honest, **variables)
             return []
-        previous = tracker.get_slot("faq_topic")
+        if not asked:
+            # A follow-up the classifier did not read as a shop question: its fact.
+            dispatcher.utter_message(response=follow_up, **variables)
+            return []
         for topic, clause in asked:
             dispatcher.utter_message(response=answer_for(topic, clause, previous), **variables)
             previous = None  # only the first clause can follow up the last answer

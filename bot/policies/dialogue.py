@@ -31,6 +31,7 @@ from bot.text.vocabulary import (
     SHORT_REPLY_WORDS,
     clauses,
     first_match,
+    follow_up_fact,
     is_confused,
     is_irony,
     is_question,
@@ -50,6 +51,8 @@ ORDER_FORM = "order_form"
 # Intents that carry no task of their own: with an order number or contact, the message
 # means "this order" ("yok yanlış, 10045824'ü soracaktım").
 DETAIL_INTENTS = ("inform", "deny", "affirm", "greet", "nlu_fallback", "out_of_scope")
+# Tasks never read as the second request of a message.
+NOT_SECOND = ("goodbye", "complaint", "more_products", "similar_products")
 # Slots whose answers the shopper may not have at hand.
 DETAILS = ("order_id", "contact")
 
@@ -100,6 +103,10 @@ class DialoguePolicy(Policy):
             "priority": 7,  # above RulePolicy (6), below the escalation policy
             "entries": {},  # intent -> the action that starts its task
             "submits": {},  # form -> the action that does the task once it is filled
+            # A task intent the classifier ranked this high, with this confidence, beside a
+            # shop question is asked too.
+            "ranking_depth": 3,
+            "second_intent_min": 0.1,
         }
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
@@ -107,10 +114,13 @@ class DialoguePolicy(Policy):
         """Nothing to learn: the policy is the decisions above."""
         return self._resource
 
-    def _predict(self, domain: Domain, action: str) -> PolicyPrediction:
+    def _predict(self, domain: Domain, action: str, in_form: bool) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
         probabilities[domain.index_for_action(action)] = 1.0
-        return self._prediction(probabilities)
+        # Inside a form RulePolicy's "continue the form" is a prediction that ignores the
+        # user, and Rasa then weighs only such predictions: this one must be of that kind
+        # to be weighed against it (and win by priority).
+        return self._prediction(probabilities, is_no_user_prediction=in_form)
 
     def _abstain(self, domain: Domain) -> PolicyPrediction:
         return self._prediction(self._default_predictions(domain))
@@ -139,16 +149,41 @@ class DialoguePolicy(Policy):
             return submits[last]
         if last in submits.values():
             return ACTION_LISTEN_NAME
-        if last == DEACTIVATE or (ran == [ANSWER_FAQ] and tracker.active_loop_name is None
-                                  and message.intent_name != "faq"):
+        if last == DEACTIVATE:
             return entry
+        if ran == [ANSWER_FAQ] and tracker.active_loop_name is None:
+            # Two requests in one message: the task comes after the question's answer.
+            task = self.second_task(message)
+            if task:
+                return self.config["entries"][task]
+            return ACTION_LISTEN_NAME if message.intent_name != "faq" else None
         if last == DETAIL_HELP:
             return tracker.active_loop_name or ACTION_LISTEN_NAME
         if last in (STORE_RATING, TAKE_YOUR_TIME, MISSING_DETAIL, COMPLAINT):
             return ACTION_LISTEN_NAME
-        if first in (DEACTIVATE, ANSWER_FAQ) and last == entry and not tracker.active_loop_name:
+        second = self.config["entries"].get(self.second_task(message) or "")
+        if first in (DEACTIVATE, ANSWER_FAQ) and last in (entry, second) and (
+                not tracker.active_loop_name):
             return ACTION_LISTEN_NAME
         return None
+
+    def second_task(self, message: UserUttered) -> str | None:
+        """The task a message asks beside a shop question ("siparişim nerede, bir de kapıda
+        ödeme var mı?"): its own intent when a later clause asks the question, or, when the
+        classifier chose the question, a task intent it also saw in a message of several
+        clauses."""
+        text = message.text or ""
+        entries: Dict[str, str] = self.config["entries"]
+        if message.intent_name in entries:
+            return message.intent_name if second_faq_topic(text) else None
+        parts = clauses(text)
+        if message.intent_name != "faq" or len(parts) < 2 or all(
+                first_match(part, "faq_topics") for part in parts):
+            return None  # one clause, or every clause a shop question
+        ranking = (message.parse_data or {}).get("intent_ranking") or []
+        return next((r["name"] for r in ranking[1:self.config["ranking_depth"]]
+                     if r.get("name") in entries and r.get("name") not in NOT_SECOND
+                     and r.get("confidence", 0) >= self.config["second_intent_min"]), None)
 
     def first_step(self, tracker: DialogueStateTracker, message: UserUttered) -> str | None:
         """Right after the shopper's message: whether the context changes its handling."""
@@ -178,9 +213,16 @@ class DialoguePolicy(Policy):
         if is_confused(text) and intent not in entries and intent not in (
                 "faq", "human_handoff"):
             return TAKE_YOUR_TIME
-        if intent in DETAIL_INTENTS and details:
+        if (intent in DETAIL_INTENTS or (intent == "complaint" and not first_match(
+                text, "complaint_types"))) and details:
             return ORDER_FORM  # an order number or a contact, unasked: the order look-up
-        if intent in entries and second_faq_topic(text):
+        if self.second_task(message):
+            return ANSWER_FAQ
+        if not details and is_question(text) and intent != "faq" and (
+                first_match(text, "not_offered") or follow_up_fact(
+                    tracker.get_slot("faq_topic"), text)):
+            # Something the shop does not offer, or a follow-up on the answer just given,
+            # whatever the classifier made of it.
             return ANSWER_FAQ
         return None
 
@@ -190,7 +232,7 @@ class DialoguePolicy(Policy):
         action = self.decide(tracker)
         if action is None or action not in domain.action_names_or_texts:
             return self._abstain(domain)
-        return self._predict(domain, action)
+        return self._predict(domain, action, tracker.active_loop_name is not None)
 
 
 def actions_since_user(tracker: DialogueStateTracker) -> List[str]:

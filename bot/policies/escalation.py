@@ -33,6 +33,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.dialogue.names import EXTERNAL_PREFIX, FALLBACK_INTENT
 from bot.handoff.reasons import HandoffReason
 from bot.nlu.sentiment import is_threat
+from bot.policies.dialogue import csat_just_asked, is_rating
 from bot.text.vocabulary import first_match, is_confused, is_irony, mentions, shopping_words
 
 HANDOFF = "action_handoff"
@@ -131,6 +132,8 @@ class EscalationPolicy(Policy):
         if intent == "human_handoff" or (intent in ("inform", *MISSES) and mentions(
                 latest.text or "", shopping_words()["ask_for_human"])):
             return HandoffReason.ASKED_FOR_HUMAN.value
+        if csat_just_asked(tracker) and is_rating(latest):
+            return None  # "puan vermek istemiyorum" declines a question; it is not anger
         if _is_sensitive(latest.text or ""):
             return HandoffReason.SENSITIVE.value
         if sentiment_label(latest) == "angry":
@@ -149,34 +152,38 @@ class EscalationPolicy(Policy):
             return HandoffReason.REPEATED_QUESTION.value
         return None
 
-    def _predict(self, domain: Domain, action: str,
-                 reason: str | None = None) -> PolicyPrediction:
+    def _predict(self, domain: Domain, action: str, reason: str | None = None,
+                 in_form: bool = False) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
         probabilities[domain.index_for_action(action)] = 1.0
         events = [SlotSet("handoff_reason", reason)] if reason else []
-        return self._prediction(probabilities, events=events)
+        # Inside a form, weighed against RulePolicy's "continue the form" (which ignores
+        # the user): see bot/policies/dialogue.py.
+        return self._prediction(probabilities, events=events, is_no_user_prediction=in_form)
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
                                      rule_only_data: Dict[str, Any] | None = None,
                                      **kwargs: Any) -> PolicyPrediction:
         latest_action = tracker.latest_action_name
+        in_form = tracker.active_loop_name is not None
         if tracker.get_slot("handoff_active"):
             # A person has the conversation: keep each message for them, then listen.
             return self._predict(domain, WAIT if latest_action == ACTION_LISTEN_NAME
-                                 else ACTION_LISTEN_NAME)
+                                 else ACTION_LISTEN_NAME, in_form=in_form)
         if latest_action == APOLOGY:
-            return self._predict(domain, HANDOFF)
+            return self._predict(domain, HANDOFF, in_form=in_form)
         if latest_action == HANDOFF:
-            return self._predict(domain, ACTION_LISTEN_NAME)
+            return self._predict(domain, ACTION_LISTEN_NAME, in_form=in_form)
         if latest_action == ACTION_LISTEN_NAME:
             reason = self.reason(tracker)
             if reason in (HandoffReason.ANGRY.value, HandoffReason.SENSITIVE.value):
-                return self._predict(domain, APOLOGY, reason)
+                return self._predict(domain, APOLOGY, reason, in_form=in_form)
             if reason:
-                return self._predict(domain, HANDOFF, reason)
+                return self._predict(domain, HANDOFF, reason, in_form=in_form)
         elif tracker.get_slot("verification_locked") and not tracker.get_slot(
                 "handoff_reason") and self._just_ran_an_order_action(tracker):
-            return self._predict(domain, HANDOFF, HandoffReason.VERIFICATION_FAILED.value)
+            return self._predict(domain, HANDOFF, HandoffReason.VERIFICATION_FAILED.value,
+                                 in_form=in_form)
         return self._prediction(self._default_predictions(domain))
 
     @staticmethod

@@ -83,3 +83,19 @@ def rating_in(text: str) -> int | None:
                 fold, words):
             return int(score)
     return None
+
+
+def follow_up_fact(topic: str | None, text: str) -> str | None:
+    """The fact of ``topic`` (the shop question just answered) that ``text`` follows up on
+    ("peki iade kargosunu kim ödüyor?"), if it opens as a follow-up and names one."""
+    if not topic or not mentions(text, shopping_words()["follow_up"]):
+        return None
+    return fact_of(topic, text)
+
+
+def fact_of(topic: str, text: str) -> str | None:
+    """The single fact of ``topic`` that ``text`` asks about, if it asks one."""
+    for fact, words in (shopping_words()["faq_facts"].get(topic) or {}).items():
+        if mentions(text, words):
+            return fact
+    return None

@@ -204,7 +204,10 @@ class Player:
             events = tracker["events"][seen_events:]
             seen_events = len(tracker["events"])
             actions = [e.get("name") for e in events if e.get("event") == "action"]
-            result.transcript.append(f"  [{', '.join(a for a in actions if a != 'action_listen')}]")
+            intents = [(e.get("parse_data") or {}).get("intent", {}).get("name")
+                       for e in events if e.get("event") == "user"]
+            ran = ", ".join(a for a in actions if a != "action_listen")
+            result.transcript.append(f"  ({', '.join(map(str, intents))}) [{ran}]")
             for failure in self.check(turn.get("expect") or {}, reply, offered, actions,
                                       tracker, sender):
                 result.failures.append(f"{where}: {failure}")
