@@ -23,7 +23,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -114,13 +114,15 @@ class DialoguePolicy(Policy):
         """Nothing to learn: the policy is the decisions above."""
         return self._resource
 
-    def _predict(self, domain: Domain, action: str, in_form: bool) -> PolicyPrediction:
+    def _predict(self, domain: Domain, action: str, in_form: bool,
+                 events: List[Event] | None = None) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
         probabilities[domain.index_for_action(action)] = 1.0
         # Inside a form RulePolicy's "continue the form" is a prediction that ignores the
         # user, and Rasa then weighs only such predictions: this one must be of that kind
         # to be weighed against it (and win by priority).
-        return self._prediction(probabilities, is_no_user_prediction=in_form)
+        return self._prediction(probabilities, events=events,
+                                is_no_user_prediction=in_form)
 
     def _abstain(self, domain: Domain) -> PolicyPrediction:
         return self._prediction(self._default_predictions(domain))
@@ -167,6 +169,14 @@ class DialoguePolicy(Policy):
             return ACTION_LISTEN_NAME
         return None
 
+    @staticmethod
+    def misread_answer(tracker: DialogueStateTracker, message: UserUttered) -> bool:
+        """A reply to the form's question that the classifier read as "no" without a word
+        of refusal ("ayse.yilmaz" for an e-mail): the form should judge it as an answer."""
+        return (tracker.active_loop_name is not None and message.intent_name == "deny"
+                and tracker.get_slot("requested_slot") in DETAILS
+                and not mentions(message.text or "", _words("decline")))
+
     def second_task(self, message: UserUttered) -> str | None:
         """The task a message asks beside a shop question ("siparişim nerede, bir de kapıda
         ödeme var mı?"): its own intent when a later clause asks the question, or, when the
@@ -209,6 +219,8 @@ class DialoguePolicy(Policy):
                     return MISSING_DETAIL
                 if mentions(text, _words("where_is_order_number")):
                     return DETAIL_HELP
+                if self.misread_answer(tracker, message):
+                    return loop
             return TAKE_YOUR_TIME if is_confused(text) and not details else None
         if is_confused(text) and intent not in entries and intent not in (
                 "faq", "human_handoff"):
@@ -232,7 +244,13 @@ class DialoguePolicy(Policy):
         action = self.decide(tracker)
         if action is None or action not in domain.action_names_or_texts:
             return self._abstain(domain)
-        return self._predict(domain, action, tracker.active_loop_name is not None)
+        events: List[Event] = []
+        message = tracker.latest_message
+        if action == tracker.active_loop_name and isinstance(message, UserUttered) and (
+                self.misread_answer(tracker, message)):
+            # The text becomes the answer the form validates (and politely refuses).
+            events = [SlotSet(tracker.get_slot("requested_slot"), message.text)]
+        return self._predict(domain, action, tracker.active_loop_name is not None, events)
 
 
 def actions_since_user(tracker: DialogueStateTracker) -> List[str]:

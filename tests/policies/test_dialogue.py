@@ -120,3 +120,12 @@ def test_abstains_otherwise(policy) -> None:
     assert predicted(policy, tracker(said("siparişim nerede", "order_status"))) is None
     assert predicted(policy, tracker(said("temsilci", "human_handoff"),
                                      SlotSet("handoff_active", True))) is None
+
+
+def test_a_misread_answer_goes_to_the_form_as_the_answer(policy) -> None:
+    misread = in_form("order_form", "contact", said("ayse.yilmaz", "deny"))
+    prediction = policy.predict_action_probabilities(misread, DOMAIN)
+    assert DOMAIN.action_names_or_texts[prediction.max_confidence_index] == "order_form"
+    assert prediction.events == [SlotSet("contact", "ayse.yilmaz")]
+    # A real "no" stays a no: the rules stop the form.
+    assert predicted(policy, in_form("order_form", "contact", said("vazgeçtim", "deny"))) is None
