@@ -71,9 +71,10 @@ def second_faq_topic(text: str) -> str | None:
 
 
 def csat_just_asked(tracker: DialogueStateTracker) -> bool:
-    """Whether the satisfaction question came after the shopper's previous message."""
+    """Whether the satisfaction question came after the shopper's previous message (read
+    from the raw events: only the latest two turns matter, never rewound)."""
     users = 0
-    for event in reversed(tracker.applied_events()):
+    for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             users += 1
             if users == 2:
@@ -202,7 +203,7 @@ class DialoguePolicy(Policy):
         entries: Dict[str, str] = self.config["entries"]
         details = {e.get("entity") for e in message.entities or []} & {
             "order_id", "email", "phone"}
-        if csat_just_asked(tracker) and not details and is_rating(message):
+        if not details and is_rating(message) and csat_just_asked(tracker):
             return STORE_RATING
         if is_irony(text):
             return COMPLAINT
@@ -256,7 +257,7 @@ class DialoguePolicy(Policy):
 def actions_since_user(tracker: DialogueStateTracker) -> List[str]:
     """The actions run since the latest user message, in order."""
     ran: List[str] = []
-    for event in reversed(tracker.applied_events()):
+    for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             break
         if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:

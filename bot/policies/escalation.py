@@ -46,16 +46,12 @@ NEGATIVE = ("negative", "angry")
 NOT_QUESTIONS = ("inform", "affirm", "deny", "greet", "thank", "goodbye", "more_products")
 
 
-def _user_turns(tracker: DialogueStateTracker) -> List[UserUttered]:
-    """The shopper's turns since people last had the conversation: what they already
-    handled does not count toward a new handoff. Intents sent by the console are skipped."""
-    return [turn for turn, _ in _turns_in_context(tracker)]
-
-
 def _turns_in_context(tracker: DialogueStateTracker) -> List[Tuple[UserUttered, bool]]:
-    """The turns of :func:`_user_turns`, each with whether a form was asking for something
-    when it came: an answer the classifier did not recognise ("ayse yilmaz" for an e-mail)
-    is the form's to judge, not a misunderstood message."""
+    """The shopper's turns since people last had the conversation (what they already handled
+    does not count toward a new handoff; intents sent by the console are skipped), each with
+    whether a form was asking for something when it came: an answer the classifier did not
+    recognise ("ayse yilmaz" for an e-mail) is the form's to judge, not a misunderstood
+    message."""
     turns: List[Tuple[UserUttered, bool]] = []
     in_form = False
     for event in tracker.applied_events():
@@ -124,7 +120,8 @@ class EscalationPolicy(Policy):
 
     def reason(self, tracker: DialogueStateTracker) -> str | None:
         """Why the latest user message calls for people, if it does."""
-        turns = _user_turns(tracker)
+        context = _turns_in_context(tracker)
+        turns = [turn for turn, _ in context]
         if not turns or turns[-1] is not tracker.latest_message:
             return None  # the latest "message" came from the console, not the shopper
         latest = turns[-1]
@@ -132,7 +129,7 @@ class EscalationPolicy(Policy):
         if intent == "human_handoff" or (intent in ("inform", *MISSES) and mentions(
                 latest.text or "", shopping_words()["ask_for_human"])):
             return HandoffReason.ASKED_FOR_HUMAN.value
-        if csat_just_asked(tracker) and is_rating(latest):
+        if is_rating(latest) and csat_just_asked(tracker):
             return None  # "puan vermek istemiyorum" declines a question; it is not anger
         if _is_sensitive(latest.text or ""):
             return HandoffReason.SENSITIVE.value
@@ -142,7 +139,7 @@ class EscalationPolicy(Policy):
         if sum(1 for t in recent if sentiment_label(t) in NEGATIVE) >= self.config[
                 "negative_turns"]:
             return HandoffReason.FRUSTRATION.value
-        in_a_row = _turns_in_context(tracker)[-self.config["fallbacks_in_a_row"]:]
+        in_a_row = context[-self.config["fallbacks_in_a_row"]:]
         if len(in_a_row) == self.config["fallbacks_in_a_row"] and all(
                 _missed(t) for t in in_a_row):
             return HandoffReason.REPEATED_FALLBACK.value

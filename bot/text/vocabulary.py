@@ -24,7 +24,14 @@ def shopping_words() -> Dict[str, Any]:
 def mentions(text: str, phrases: Iterable[str]) -> bool:
     """Whether folded ``text`` has a phrase starting at a word boundary (suffixes allowed)."""
     pattern = _pattern(tuple(phrases))
-    return pattern is not None and pattern.search(fold(text)) is not None
+    return pattern is not None and pattern.search(_folded(text)) is not None
+
+
+@lru_cache(maxsize=256)
+def _folded(text: str) -> str:
+    """The folded text, kept for the next look-up: a turn checks one message against many
+    lists."""
+    return fold(text)
 
 
 @lru_cache(maxsize=256)
