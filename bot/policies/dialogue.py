@@ -226,6 +226,9 @@ class DialoguePolicy(Policy):
         if is_confused(text) and intent not in entries and intent not in (
                 "faq", "human_handoff"):
             return TAKE_YOUR_TIME
+        if intent in ("return_request", "faq", "inform", "nlu_fallback") and mentions(
+                text, _words("return_code")) and "return_status" in entries:
+            return entries["return_status"]  # "iade kodum neydi": the open return, again
         if (intent in DETAIL_INTENTS or (intent == "complaint" and not first_match(
                 text, "complaint_types"))) and details:
             return ORDER_FORM  # an order number or a contact, unasked: the order look-up
