@@ -17,6 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import StoreUnavailable, answered_if_down, policy_variables
+from actions.dialogue import not_details
+from bot.dialogue.names import MISSED_INTENTS
 from bot.text.vocabulary import clauses, fact_of, first_match, follow_up_fact, is_question
 
 FAQ_PREFIX = "utter_faq/"
@@ -48,7 +50,10 @@ def requested_topics(tracker: Tracker) -> List[Tuple[str, str]]:
         topic if is_question(clause) else None
         for topic, clause in zip(named[1:], parts[1:], strict=True)]
     chosen = selected_faq_response(tracker)
-    if tracker.latest_message.get("intent", {}).get("name") == "faq" and chosen:
+    intent = tracker.latest_message.get("intent", {}).get("name")
+    if intent in MISSED_INTENTS and named[0] and is_question(parts[0]):
+        topics[0] = named[0]  # a shop question the classifier missed, named by its words
+    if intent == "faq" and chosen:
         classified = chosen.removeprefix(FAQ_PREFIX)
         # The classifier read the whole message: when the topic it chose is the one a later
         # clause names, the first clause's own topic words decide the first answer.
@@ -98,4 +103,5 @@ class ActionAnswerFaq(Action):
         for topic, clause in asked:
             dispatcher.utter_message(response=answer_for(topic, clause, previous), **variables)
             previous = None  # only the first clause can follow up the last answer
-        return [SlotSet("faq_topic", asked[-1][0])]
+        # Inside a form, the question is not the detail asked for.
+        return [*not_details(tracker), SlotSet("faq_topic", asked[-1][0])]

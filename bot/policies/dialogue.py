@@ -27,6 +27,7 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.dialogue.names import MISSED_INTENTS
 from bot.text.vocabulary import (
     SHORT_REPLY_WORDS,
     clauses,
@@ -209,6 +210,10 @@ class DialoguePolicy(Policy):
             return COMPLAINT
         loop = tracker.active_loop_name
         if loop:
+            if is_confused(text) and not details:
+                return TAKE_YOUR_TIME  # "bir dakika bakıyorum": not goodbye, not an answer
+            if intent in MISSED_INTENTS and is_question(text) and first_match(text, "faq_topics"):
+                return ANSWER_FAQ  # a shop question the classifier missed; the form resumes
             own = next((i for i, action in entries.items() if action == loop), None)
             # A problem named while the return form asks why is the answer, not a new task.
             answers = intent == "complaint" and tracker.get_slot("requested_slot") == (
@@ -222,7 +227,7 @@ class DialoguePolicy(Policy):
                     return DETAIL_HELP
                 if self.misread_answer(tracker, message):
                     return loop
-            return TAKE_YOUR_TIME if is_confused(text) and not details else None
+            return None
         if is_confused(text) and intent not in entries and intent not in (
                 "faq", "human_handoff"):
             return TAKE_YOUR_TIME
@@ -231,7 +236,11 @@ class DialoguePolicy(Policy):
             return entries["return_status"]  # "iade kodum neydi": the open return, again
         if (intent in DETAIL_INTENTS or (intent == "complaint" and not first_match(
                 text, "complaint_types"))) and details:
-            return ORDER_FORM  # an order number or a contact, unasked: the order look-up
+            # An order number or a contact, unasked: that order's look-up (or its return's).
+            task = first_match(text, "detail_tasks")
+            return entries.get(task or "", ORDER_FORM)
+        if intent in MISSED_INTENTS and is_question(text) and first_match(text, "faq_topics"):
+            return ANSWER_FAQ
         if self.second_task(message):
             return ANSWER_FAQ
         if not details and is_question(text) and intent != "faq" and (

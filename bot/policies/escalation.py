@@ -30,9 +30,9 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUtt
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.dialogue.names import EXTERNAL_PREFIX, FALLBACK_INTENT
+from bot.dialogue.names import EXTERNAL_PREFIX, MISSED_INTENTS
 from bot.handoff.reasons import HandoffReason
-from bot.nlu.sentiment import is_threat
+from bot.nlu.sentiment import is_profane, is_shouting, is_threat, lexicon
 from bot.policies.dialogue import csat_just_asked, is_rating
 from bot.text.vocabulary import first_match, is_confused, is_irony, mentions, shopping_words
 
@@ -40,7 +40,7 @@ HANDOFF = "action_handoff"
 APOLOGY = "action_calm_apology"
 WAIT = "action_wait_for_agent"
 AFTER_HANDOFF = "action_after_handoff"
-MISSES = (FALLBACK_INTENT, "out_of_scope")
+MISSES = MISSED_INTENTS
 NEGATIVE = ("negative", "angry")
 # Turns that are answers, not questions: repeating them is not frustration.
 NOT_QUESTIONS = ("inform", "affirm", "deny", "greet", "thank", "goodbye", "more_products")
@@ -71,9 +71,24 @@ def sentiment_label(event: UserUttered) -> str:
     confused, not angry; irony about a delay is negative whatever its words."""
     if is_confused(event.text or ""):
         return "neutral"
+    text = event.text or ""
     label = (event.parse_data or {}).get("sentiment", {}).get("label", "neutral")
-    # Irony is a complaint the dialogue answers (an apology and the order), not rage.
-    return "negative" if is_irony(event.text or "") else label
+    # Irony is a complaint the dialogue answers (an apology and the order), not rage; and
+    # a message that moves the task on (an order number, a contact) is not rage without a
+    # mark of it ("aa pardon, 10045825'i soracaktım").
+    if is_irony(text) or (label == "angry" and _gives_detail(event) and not _marked_angry(
+            text)):
+        return "negative"
+    return label
+
+
+def _gives_detail(event: UserUttered) -> bool:
+    return any(e.get("entity") in ("order_id", "email", "phone") for e in event.entities or [])
+
+
+def _marked_angry(text: str) -> bool:
+    return (is_profane(text) or is_threat(text) or is_shouting(text)
+            or mentions(text, lexicon().anger_words))
 
 
 def _missed(turn: Tuple[UserUttered, bool]) -> bool:
