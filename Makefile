@@ -15,7 +15,7 @@ include profiles/$(PROFILE).env
 export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' profiles/$(PROFILE).env)
 endif
 
-.PHONY: help install browser balancer seed train run test lint eval bench clean vendor-widget
+.PHONY: help install browser browser-scripts balancer seed train run test lint eval bench clean vendor-widget
 
 help:
 	@echo "make run    start the assistant (installs, seeds and trains what is missing)"
@@ -35,6 +35,12 @@ install: $(STAMP)
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# rasa-webchat and axe-core for the browser tests, pinned, from npm into .cache/npm/.
+browser-scripts: install
+	@command -v npm >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	$(PY) -m tools.npm_assets
 
 # HAProxy balances the production profile's servers (deploy/haproxy/); Debian's package.
 balancer:
@@ -63,9 +69,10 @@ run: seed train $(if $(PROFILE),balancer)
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) tools/check_imports.py
 
-test: train lint browser balancer
+test: train lint browser browser-scripts balancer
 	$(PY) -m pytest
 
 eval: install

@@ -74,7 +74,7 @@ class ActionCancelOrder(Action):
         if order is not None and outcome is CancelOutcome.NOT_FOUND:
             return reset  # asked but not confirmed: nothing changed
         if outcome is CancelOutcome.NOT_FOUND:
-            return not_found_events(dispatcher, tracker)
+            return await not_found_events(dispatcher, tracker)
         dispatcher.utter_message(response=OUTCOME_RESPONSES[outcome], order_id=order_id,
                                  **variables)
         events = reset + [SlotSet("last_order_id", order_id)]

@@ -152,7 +152,7 @@ class ActionOrderStatus(Action):
         except StoreUnavailable:
             return done
         if details is None:
-            return not_found_events(dispatcher, tracker)
+            return await not_found_events(dispatcher, tracker)
         settings = get_settings()
         replies = order_replies(details, policies, settings.timezone, shop_today())
         for response, variables in replies:

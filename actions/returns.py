@@ -181,7 +181,7 @@ class ActionOpenReturn(Action):
         except StoreUnavailable:
             return reset
         if options.reason is ReturnBlock.NOT_FOUND:
-            return not_found_events(dispatcher, tracker)
+            return await not_found_events(dispatcher, tracker)
         if (opened is None and options.reason is ReturnBlock.ALREADY_RETURNED
                 and await _tell_open_return(dispatcher, customer_id, order_id, variables)):
             return reset

@@ -2,8 +2,11 @@
 
 Each such form asks for the order number and, unless the shopper was verified earlier in the
 conversation, for the order's e-mail or phone; the two are checked together, so an unknown
-order and a wrong contact get the same answer. After too many failed checks the forms stop
-asking. Task forms (cancel, return...) add their own questions once the order is known.
+order and a wrong contact get the same answer. Failed checks are counted per order and per
+contact in Asistan's own database (``bot.records.ownership``), not in the conversation: an
+order or contact with too many failures in the window is locked for every conversation,
+whatever sender id or ``/restart`` it tries, and the forms stop asking. Task forms
+(cancel, return...) add their own questions once the order is known.
 """
 
 from __future__ import annotations
@@ -18,9 +21,18 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import StoreUnavailable, answered_if_down, shop
+from actions.common import (
+    StoreUnavailable,
+    answered_if_down,
+    own_database,
+    shop,
+    shop_now,
+    stored_time,
+)
+from bot.database import attempts
+from bot.records import ownership
 from bot.settings import get_settings
-from bot.text.contacts import Contact, parse_contact, parse_order_number
+from bot.text.contacts import Contact, parse_contact, parse_order_number, whatsapp_phone
 from bot.text.masking import mask_email, mask_phone
 
 logger = logging.getLogger(__name__)
@@ -36,9 +48,11 @@ def _masked(contact: Contact) -> str:
 
 def vouched_contact(tracker: Tracker) -> Contact | None:
     """The phone number the channel itself vouches for: on WhatsApp, Meta delivers the
-    sender's number, so an order placed with it needs no further proof."""
+    sender's number, so an order placed with it needs no further proof. Only a Turkish
+    mobile in E.164 is read as one (``bot.text.contacts.whatsapp_phone``)."""
     metadata = tracker.latest_message.get("metadata") or {}
-    return parse_contact(metadata.get("whatsapp_phone"))
+    phone = whatsapp_phone(metadata.get("whatsapp_phone"))
+    return Contact("phone", phone) if phone else None
 
 
 def verified_customer(tracker: Tracker) -> str | None:
@@ -46,19 +60,42 @@ def verified_customer(tracker: Tracker) -> str | None:
     return str(value) if value is not None else None
 
 
-def failure_slots(
-    dispatcher: CollectingDispatcher, tracker: Tracker, response: str
+def _tried(number: str | None, contact: Contact | None) -> List[str]:
+    return ownership.subjects(number, contact.kind if contact else None,
+                              contact.value if contact else None)
+
+
+def _locked_slots(failures: int) -> Dict[str, Any]:
+    return {"order_id": None, "contact": None, "verification_failures": float(failures),
+            "verification_locked": True}
+
+
+async def locked_failures(tried: List[str]) -> int | None:
+    """The failures counted against ``tried`` when they lock it, else None."""
+    settings = get_settings()
+    count = await own_database().run(attempts.failures, tried, stored_time(shop_now()),
+                                     settings.verification_window)
+    failures = count.failures
+    return failures if failures >= settings.max_verification_failures else None
+
+
+async def failure_slots(
+    dispatcher: CollectingDispatcher, tried: List[str], response: str
 ) -> Dict[str, Any]:
-    """Count one failed check; past the limit, lock verification for this conversation."""
-    failures = int(tracker.get_slot("verification_failures") or 0) + 1
-    slots: Dict[str, Any] = {"order_id": None, "contact": None,
-                              "verification_failures": float(failures)}
-    if failures >= get_settings().max_verification_failures:
-        slots["verification_locked"] = True
-    else:
-        dispatcher.utter_message(response=response)
-    logger.info("verification failed (%d) in %s", failures, tracker.sender_id)
-    return slots
+    """Count one failed check of the order and contact ``tried`` (for every conversation);
+    past the limit, lock verification. Raises ``StoreUnavailable`` (the shopper was told)
+    when the count cannot be kept: a check that cannot be counted is not answered."""
+    settings = get_settings()
+    with answered_if_down(dispatcher):
+        count = await own_database().run(attempts.record_failure, tried,
+                                         stored_time(shop_now()),
+                                         settings.verification_window)
+    failures = count.failures
+    logger.info("verification failed (%d in the window)", failures)
+    if failures >= settings.max_verification_failures:
+        return _locked_slots(failures)
+    dispatcher.utter_message(response=response)
+    return {"order_id": None, "contact": None, "verification_failures": float(failures)}
 
 
 def complain_unless_other_detail(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -120,16 +157,21 @@ class VerifiedOrderForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, number: str, contact: Contact,
         vouched: bool = False,
     ) -> Dict[str, Any]:
+        tried = _tried(number, contact)
         try:
             with answered_if_down(dispatcher):
-                found = await shop().order_for_contact(number, contact)
+                locked = await locked_failures(tried)
+                found = None if locked else await shop().order_for_contact(number, contact)
+            if locked:  # the same answer, however right the contact is this time
+                logger.info("verification refused: locked in the window")
+                return _locked_slots(locked)
+            if found is None and vouched:
+                # Placed with another number (a relative's order): ask as on any channel.
+                return {"order_id": number}
+            if found is None:
+                return await failure_slots(dispatcher, tried, "utter_verification_failed")
         except StoreUnavailable:
             return {"order_id": None, "contact": None}
-        if found is None and vouched:
-            # Placed with another number (a relative's order): ask as on any channel.
-            return {"order_id": number}
-        if found is None:
-            return failure_slots(dispatcher, tracker, "utter_verification_failed")
         logger.info("order %s verified by %s", number, _masked(contact))
         return {
             "order_id": number,
@@ -195,8 +237,16 @@ def verified_order(dispatcher: CollectingDispatcher, tracker: Tracker) -> tuple[
     return (customer_id, order_id) if customer_id is not None and order_id is not None else None
 
 
-def not_found_events(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """A verified shopper named an order that is not theirs: one more failed check."""
-    slots = failure_slots(dispatcher, tracker, "utter_order_not_found")
+async def not_found_events(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> List[EventType]:
+    """A verified shopper named an order that is not theirs: one more failed check of that
+    order and of the contact they proved themselves with."""
+    tried = _tried(parse_order_number(tracker.get_slot("order_id")),
+                   parse_contact(tracker.get_slot("contact")))
+    try:
+        slots = await failure_slots(dispatcher, tried, "utter_order_not_found")
+    except StoreUnavailable:
+        return [SlotSet("order_id", None)]
     say_when_locked(dispatcher, tracker, slots)
     return [SlotSet(key, value) for key, value in slots.items()]

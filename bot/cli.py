@@ -11,7 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import List
 
-from bot.database.engine import ensure_database, get_database
+from bot import privacy
+from bot.database.engine import Database, ensure_database, get_database
 from bot.ops.environment import rasa_environment
 from bot.ops.model import ensure_model
 from bot.ops.processes import PARTS, product_services
@@ -19,6 +20,7 @@ from bot.ops.supervisor import Supervisor
 from bot.schema import create_schema, drop_schema, seed_demo
 from bot.settings import Settings, get_settings
 from bot.store.seed import is_seeded
+from bot.text.logs import mask_every_log
 
 
 def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
@@ -28,8 +30,9 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     if args.reset:
         drop_schema(database)
     elif is_seeded(database):
-        create_schema(database)  # tables added since this store was seeded
-        print("The store already has data; nothing to do (use --reset to rebuild it).")
+        create_schema(database)  # upgraded to this release's schema
+        print("The store already has data: its schema is up to date "
+              "(use --reset to rebuild it).")
         return 0
     today = datetime.now(settings.timezone).date()
     count = seed_demo(database, today, settings.timezone, progress=True)
@@ -48,7 +51,12 @@ def cmd_eval(settings: Settings, _args: argparse.Namespace) -> int:
         evaluate_model,
         load_examples,
         report,
+        sentiment_p95,
+        sentiment_report,
+        sentiment_scores,
     )
+    from bot.nlu.sentiment import shipped_model
+    from bot.nlu.sentiment_sets import available, load_splits
     from bot.ops.model import model_path
 
     model = model_path(settings.model_dir)
@@ -56,11 +64,19 @@ def cmd_eval(settings: Settings, _args: argparse.Namespace) -> int:
         print(f"No model for the current data ({model.name}): run `make train` first.")
         return 1
     examples = load_examples()
+    splits = (load_splits(settings.datasets_dir) if available(settings.datasets_dir)
+              else None)
     baseline = default_pipeline_model(settings.model_dir, rasa_environment(settings, os.environ))
     results = {"asistan": evaluate_model(model, examples),
                "rasa-default": evaluate_model(baseline, examples)}
     print(f"Held-out set: {len(examples)} examples (tests/nlu/heldout.yml)\n")
     print(report(results))
+    print("\nSentiment on held-out parts (tests/nlu/sentiment_heldout.tsv"
+          + (f" and the real sets in {settings.datasets_dir})\n" if splits else
+             f"; the real sets are not in {settings.datasets_dir})\n"))
+    weights = shipped_model()
+    print(sentiment_report(sentiment_scores(weights, splits)))
+    print(f"\nSentiment p95: {sentiment_p95(weights) * 1000:.3f} ms a message")
     return 0
 
 
@@ -179,6 +195,24 @@ def cmd_chat(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_forget(settings: Settings, args: argparse.Namespace) -> int:
+    """KVKK: erase one person's conversations, or every conversation past retention."""
+    tracker = Database(settings.tracker_database_url)
+    try:
+        if args.expired:
+            count = privacy.erase_expired(tracker, get_database(), settings.retention)
+        else:
+            try:
+                count = privacy.forget_contact(tracker, get_database(), args.contact)
+            except ValueError as error:
+                print(f"--contact: {error}")
+                return 2
+    finally:
+        tracker.dispose()
+    print(f"Erased the personal data of {count} conversation(s).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Every command of ``python -m bot`` (the deployment files' commands are checked
     against it)."""
@@ -196,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--port", type=int,
                               help="rasa/actions: the port (default: the first URL's)")
     commands.add_parser("balancer-config", help="print HAProxy's configuration")
-    commands.add_parser("eval", help="score the model on the held-out set, beside Rasa's default")
+    commands.add_parser("eval", help="score the model on the held-out sets, beside Rasa's default")
     report_parser = commands.add_parser("report", help="write the shop owner's report (HTML, JSON)")
     report_parser.add_argument("--from", dest="first", metavar="YYYY-MM-DD",
                                help="first shop-local day (default: 29 days before --to)")
@@ -204,12 +238,20 @@ def build_parser() -> argparse.ArgumentParser:
                                help="last shop-local day, included (default: today)")
     report_parser.add_argument("--out", type=Path, metavar="DIR",
                                help="where to write the files (default: runtime/reports/)")
+    forget_parser = commands.add_parser(
+        "forget", help="KVKK: erase a person's conversations, or those past RETENTION_DAYS")
+    which = forget_parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--contact", metavar="E-MAIL|PHONE",
+                       help="every conversation that names this e-mail or phone")
+    which.add_argument("--expired", action="store_true",
+                       help="conversations idle past the retention (run daily)")
     return parser
 
 
 def main(argv: List[str] | None = None) -> int:
+    mask_every_log()
     args = build_parser().parse_args(argv)
     handler = {"seed": cmd_seed, "train": cmd_train, "run": cmd_run, "chat": cmd_chat,
-               "eval": cmd_eval, "serve": cmd_serve, "report": cmd_report,
+               "eval": cmd_eval, "serve": cmd_serve, "report": cmd_report, "forget": cmd_forget,
                "balancer-config": cmd_balancer_config}
     return handler[args.command](get_settings(), args)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Mapping
@@ -101,11 +102,28 @@ class Settings:
     web_port: int
     rasa_token: str
     timezone: ZoneInfo
+    # Failed proofs of ownership an order or a contact may have in the sliding window
+    # (across conversations and channels, bot/records/ownership.py) before it is locked.
     max_verification_failures: int
+    verification_window: timedelta
+    # Console logins (bot/handoff/logins.py): failures per user name and per address in
+    # the window before both are locked, and the wait after the first failure (doubling).
+    login_max_failures: int
+    login_window: timedelta
+    login_first_delay: float
+    # KVKK: a conversation idle this long (and not with people) loses its personal data
+    # (`python -m bot forget --expired`, bot/privacy.py).
+    retention: timedelta
     # The shop's order numbers, as a regular expression (the NLU and validation share it).
     order_number_pattern: str
     # Where the shop's data comes from: "module:Class" of a bot.shop.ShopBackend.
     shop_backend: str
+    # The shop's JSON API, for bot.shop.http:HttpShopBackend (docs/shop-api.md): its base
+    # URL, a bearer token ("" for none) and how long one call may take, in seconds (less
+    # than the action's deadline, so a slow shop still gets the shopper a polite answer).
+    shop_api_url: str
+    shop_api_token: str
+    shop_api_timeout: float
     log_level: str
     # Where shoppers' browsers reach Rasa's socket.io (the widget); Rasa's own URL by default.
     chat_public_url: str
@@ -113,6 +131,9 @@ class Settings:
     web_public_url: str
     whatsapp: WhatsAppSettings
     model_dir: Path = field(default=PROJECT_ROOT / "models")
+    # Labelled text that is not part of the project (no licence to ship it): only the
+    # maintainer's sentiment training and `make eval` read it, when it is there.
+    datasets_dir: Path = field(default=PROJECT_ROOT.parent / "shared" / "datasets")
 
     @property
     def balances_rasa(self) -> bool:
@@ -158,13 +179,24 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         rasa_token=token,
         timezone=ZoneInfo(env.get("SHOP_TIMEZONE", "Europe/Istanbul")),
         max_verification_failures=int(env.get("MAX_VERIFICATION_FAILURES", "3")),
+        verification_window=timedelta(
+            minutes=float(env.get("VERIFICATION_WINDOW_MINUTES", "60"))),
+        login_max_failures=int(env.get("LOGIN_MAX_FAILURES", "10")),
+        login_window=timedelta(minutes=float(env.get("LOGIN_WINDOW_MINUTES", "15"))),
+        login_first_delay=float(env.get("LOGIN_FIRST_DELAY_SECONDS", "1")),
+        retention=timedelta(days=float(env.get("RETENTION_DAYS", "180"))),
         order_number_pattern=env.get("ORDER_NUMBER_PATTERN", r"1\d{7}"),
         shop_backend=env.get("SHOP_BACKEND", "bot.store.backend:SqlShopBackend"),
+        shop_api_url=env.get("SHOP_API_URL", "").rstrip("/"),
+        shop_api_token=env.get("SHOP_API_TOKEN", ""),
+        shop_api_timeout=float(env.get("SHOP_API_TIMEOUT", "1.5")),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
         chat_public_url=env.get("CHAT_PUBLIC_URL") or rasa_url,
         web_public_url=(env.get("WEB_PUBLIC_URL")
                         or f"http://{host}:{env.get('WEB_PORT', '8080')}").rstrip("/"),
         whatsapp=WhatsAppSettings.from_env(env),
+        datasets_dir=Path(env.get("DATASETS_DIR")
+                          or PROJECT_ROOT.parent / "shared" / "datasets").resolve(),
     )
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: a seeded store in a temporary folder, and PostgreSQL when it runs here.
+"""Shared fixtures: a seeded store in a temporary folder, and PostgreSQL (required in CI).
 
 The process-wide settings point at a temporary runtime folder before anything imports them,
 so no test touches the developer's own `runtime/` data.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
@@ -25,6 +26,9 @@ from bot.database.engine import Database, get_database  # noqa: E402
 from bot.schema import seed_demo  # noqa: E402
 from bot.settings import get_settings  # noqa: E402
 from bot.store.seed import is_seeded  # noqa: E402
+
+# One running product for every suite that plays against it (e2e, security).
+from tests.e2e.product import graph_api, product, running_product  # noqa: E402,F401
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 
@@ -49,32 +53,43 @@ def fresh_sqlite(tmp_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
-def _postgres_admin():
-    from sqlalchemy import create_engine
+def service_unreachable(what: str) -> None:
+    """A service the tests need does not answer: a failure when ``CI`` is set (``.ci/run``
+    sets it: there every service is expected), a skip on a machine that lacks it."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} (CI is set, so it is expected)")
+    pytest.skip(what)
 
-    return create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT",
-                         connect_args={"connect_timeout": 3})
 
-
-@pytest.fixture()
-def fresh_postgres() -> Iterator[Database]:
-    """A new, empty PostgreSQL database, dropped afterwards; skipped if no server answers."""
-    from sqlalchemy import text
+@contextmanager
+def new_postgres_database(prefix: str) -> Iterator[Database]:
+    """A new, empty PostgreSQL database of this run's own, dropped afterwards."""
+    from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
 
-    admin = _postgres_admin()
-    name = f"asistan_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT",
+                          connect_args={"connect_timeout": 3})
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as error:
-        pytest.skip(f"PostgreSQL on 127.0.0.1:5432 is not reachable: {error.orig}")
+        admin.dispose()
+        service_unreachable(f"PostgreSQL on 127.0.0.1:5432 is not reachable: {error.orig}")
     database = Database(f"postgresql+psycopg2://postgres@127.0.0.1:5432/{name}")
-    yield database
-    database.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield database
+    finally:
+        database.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture()
+def fresh_postgres() -> Iterator[Database]:
+    with new_postgres_database("asistan_test") as database:
+        yield database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

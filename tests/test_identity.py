@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text.contacts import Contact, find_spans, parse_contact, parse_order_number
+from bot.text.contacts import (
+    Contact,
+    find_spans,
+    parse_contact,
+    parse_order_number,
+    whatsapp_phone,
+)
 from bot.text.masking import mask_email, mask_phone, mask_text
 
 
@@ -45,3 +51,15 @@ def test_masking() -> None:
     masked = mask_text("mail ayse@example.com tel 0532 111 22 33 kart 4111 1111 1111 1234")
     assert "ayse@" not in masked and "111 22" not in masked and "4111 1111" not in masked
     assert masked.endswith("1234")
+
+
+@pytest.mark.parametrize(("wa_id", "phone"), [
+    ("905321112233", "5321112233"),
+    ("5321112233", None),  # +53 (Cuba) 2111 2233: a foreign number's tail
+    ("445321112233", None), ("15321112233", None), ("05321112233", None),
+    ("902121112233", None),  # a Turkish landline: WhatsApp numbers of orders are mobiles
+    ("9053211122334", None), ("90532111223", None), ("+905321112233", None),
+    ("905321112233\n", None), ("", None), (None, None), (905321112233, None),
+])
+def test_only_turkish_mobiles_in_e164_are_vouched_whatsapp_phones(wa_id, phone) -> None:
+    assert whatsapp_phone(wa_id) == phone

@@ -3,16 +3,16 @@
 Rasa's stock REST channel passes on a caller's ``metadata`` and ``input_channel`` and puts a
 message without ``sender`` into one shared "default" conversation. Here nobody can claim a
 WhatsApp number (which proves ownership of orders) or another channel, a sender is
-required, and the text is cleaned and braked like on every other channel. A product card is
-one reply with its text and its payload (``custom``), as the widget and WhatsApp get it. A
-message the server could not take into its conversation (its database is down) is
-answered with the apology and 503, so the client knows to send it again.
+required and names a conversation in the REST namespace only (``rest:<sender>``, see
+:mod:`bot.channels.identity`), and the text is cleaned and braked like on every other
+channel. A product card is one reply with its text and its payload (``custom``), as the
+widget and WhatsApp get it. A message the server could not take into its conversation (its
+database is down) is answered with the apology and 503, so the client knows to send it
+again.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -20,15 +20,18 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.body import BadBody, json_body
+from bot.channels.identity import REST, REST_SENDER, rest_conversation
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.text import incoming_text
 from bot.server.turns import MessageNotHandled
 
-_SENDER = re.compile(r"^[\w.:@+-]{1,128}$")
+# A message is cut to 2,000 characters; a body of this size carries it with room to spare.
+MAX_BODY = 256 * 1024
 
 
-def _bad_request(message: str) -> HTTPResponse:
-    return response.json({"error": message}, status=400)
+def _bad_request(message: str, status: int = 400) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
 
 
 class RestOutput(CollectingOutputChannel):
@@ -50,7 +53,7 @@ class RestInput(InputChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "rest"
+        return REST
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
@@ -72,20 +75,21 @@ class RestInput(InputChannel):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:
-                body = json.loads(request.body)
-            except (ValueError, UnicodeDecodeError):
-                return _bad_request("malformed JSON")
+                body = json_body(request.body, MAX_BODY)
+            except BadBody as error:
+                return _bad_request(str(error), error.status)
             if not isinstance(body, dict):
                 return _bad_request("expected a JSON object")
             sender = body.get("sender")
-            if not isinstance(sender, str) or not _SENDER.match(sender):
+            if not isinstance(sender, str) or not REST_SENDER.fullmatch(sender):
                 return _bad_request("sender: 1-128 letters, digits or ._:@+-")
             text = incoming_text(body.get("message"))
             if not text:
                 return _bad_request("message: non-empty text")
             collector = RestOutput()
             try:
-                await handle(UserMessage(text, collector, sender, input_channel=self.name()))
+                await handle(UserMessage(text, collector, rest_conversation(sender),
+                                         input_channel=self.name()))
             except MessageNotHandled:
                 # The apology, and a status that tells the client to send it again.
                 return response.json(collector.messages, status=503,

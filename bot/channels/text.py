@@ -13,7 +13,14 @@ from typing import Any
 from bot.dialogue.names import EXTERNAL_PREFIX
 
 MAX_MESSAGE_LENGTH = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+# Sent as the shopper's message when what they sent has nothing the bot can read (a photo,
+# a voice note, only control characters): a rule answers it with `utter_unsupported_message`,
+# so no message goes unanswered.
+UNSUPPORTED = f"/{EXTERNAL_PREFIX}unsupported_message"
+# Control characters, invisible marks, and lone surrogates (not text at all: JSON can
+# carry "\ud800", and no database or encoder downstream takes it).
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 # Intents the processes send among themselves; a typed "/EXTERNAL_..." stays plain text.
 _INTERNAL_PAYLOAD = re.compile(rf"^/+(?={EXTERNAL_PREFIX})")
 

@@ -10,7 +10,6 @@ Message shapes and limits are in :mod:`bot.channels.whatsapp_messages`.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 from datetime import datetime, timezone
@@ -23,8 +22,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels.body import BadBody, json_body
 from bot.channels.ratelimit import RateLimiter
-from bot.channels.text import incoming_text
+from bot.channels.text import UNSUPPORTED, incoming_text
 from bot.channels.whatsapp_messages import (
     CHANNEL,
     Inbound,
@@ -39,10 +39,9 @@ from bot.server.turns import MessageNotHandled
 from bot.text.masking import mask_phone
 
 logger = logging.getLogger(__name__)
-# Sent as the shopper's message when they send something the bot cannot read (a photo,
-# a voice note, a location): a rule answers it with `utter_unsupported_message`.
-UNSUPPORTED = "/EXTERNAL_unsupported_message"
 GRAPH_TIMEOUT = aiohttp.ClientTimeout(total=10)
+# Meta's deliveries are a few kilobytes; a batch stays far below this.
+MAX_BODY = 1024 * 1024
 
 
 def _retry_later(reason: str) -> HTTPResponse:
@@ -140,9 +139,16 @@ class WhatsAppInput(InputChannel):
                 logger.warning("WhatsApp webhook with a wrong signature refused")
                 return response.json({"error": "bad signature"}, status=403)
             try:
-                messages = inbound_messages(json.loads(request.body))
-            except (ValueError, UnicodeDecodeError):
-                return response.json({"error": "malformed JSON"}, status=400)
+                payload = json_body(request.body, MAX_BODY)
+            except BadBody as error:
+                return response.json({"error": str(error)}, status=error.status)
+            try:
+                messages = inbound_messages(payload)
+            except ValueError:
+                # Signed by Meta, so sending it again would not change it: acknowledged,
+                # logged, dropped (a 4xx or 5xx would have Meta retry it for days).
+                logger.warning("WhatsApp delivery that is not a webhook body ignored")
+                return response.json({"status": "ignored"})
             for message in messages:
                 claim = await self._delivery(deliveries.claim, message, Claim.NEW)
                 if claim is Claim.HANDLED:

@@ -20,11 +20,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Dict, Iterator, List, Sequence
 
+logger = logging.getLogger(__name__)
 CHANNEL = "whatsapp"  # the channel's name in trackers and tickets
+# A WhatsApp id (``wa_id``): E.164 digits without "+"; also the conversation's id.
+WA_ID = re.compile(r"\d{6,20}")
+MESSAGE_ID_LIMIT = 200
 TEXT_LIMIT = 4096
 INTERACTIVE_BODY_LIMIT = 1024
 MAX_REPLY_BUTTONS = 3
@@ -58,41 +64,81 @@ def signature_valid(app_secret: str, body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(expected, header[len("sha256="):])
 
 
+def _object(value: Any) -> Dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one: a signed delivery of the wrong
+    shape is skipped part by part, never a server error."""
+    return value if isinstance(value, dict) else {}
+
+
+def _objects(parent: Dict[str, Any], key: str, where: str) -> Iterator[Dict[str, Any]]:
+    """The objects of the list ``parent[key]``, logging (without content) what is not."""
+    items = parent.get(key, [])
+    if not isinstance(items, list):
+        logger.warning("WhatsApp delivery: %s.%s is not a list, skipped", where, key)
+        return
+    for number, item in enumerate(items):
+        if isinstance(item, dict):
+            yield item
+        else:
+            logger.warning("WhatsApp delivery: %s.%s[%d] is not an object, skipped",
+                           where, key, number)
+
+
+def _string(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _reply_text(message: Dict[str, Any]) -> str:
     kind = message.get("type")
     if kind == "text":
-        return str((message.get("text") or {}).get("body", ""))
+        return _string(_object(message.get("text")).get("body"))
     if kind == "button":  # a template's quick-reply button
-        button = message.get("button") or {}
-        return str(button.get("payload") or button.get("text") or "")
-    interactive = message.get("interactive") or {}
-    reply = interactive.get(interactive.get("type", "")) or {}  # button_reply / list_reply
-    return str(reply.get("id") or reply.get("title") or "")
+        button = _object(message.get("button"))
+        return _string(button.get("payload")) or _string(button.get("text"))
+    interactive = _object(message.get("interactive"))
+    # button_reply / list_reply
+    reply = _object(interactive.get(_string(interactive.get("type"))))
+    return _string(reply.get("id")) or _string(reply.get("title"))
+
+
+def _sent_at(message: Dict[str, Any]) -> float:
+    try:
+        return float(message.get("timestamp") or 0)
+    except (TypeError, ValueError, OverflowError):
+        return 0.0
+
+
+def _inbound(message: Dict[str, Any]) -> Inbound | None:
+    """One shopper message, or None for what is not one (or not well formed)."""
+    kind, wa_id, message_id = message.get("type"), message.get("from"), message.get("id")
+    if not isinstance(kind, str) or kind in _IGNORED:
+        return None
+    if not (isinstance(wa_id, str) and WA_ID.fullmatch(wa_id) and isinstance(message_id, str)
+            and 0 < len(message_id) <= MESSAGE_ID_LIMIT):
+        logger.warning("WhatsApp delivery: a message without a valid sender or id, skipped")
+        return None
+    readable = kind in _READABLE
+    return Inbound(message_id=message_id, wa_id=wa_id,
+                   text=_reply_text(message) if readable else "",
+                   readable=readable, sent_at=_sent_at(message))
 
 
 def inbound_messages(payload: Any) -> List[Inbound]:
-    """Shopper messages in a webhook body; status callbacks and reactions yield nothing.
+    """Shopper messages in a webhook body; status callbacks and reactions yield nothing,
+    and malformed parts are skipped (logged).
 
     Raises ``ValueError`` when the body is not shaped like a webhook delivery at all.
     """
     if not isinstance(payload, dict) or not isinstance(payload.get("entry", []), list):
         raise ValueError("not a WhatsApp webhook delivery")
     found = []
-    for entry in payload.get("entry", []):
-        for change in (entry or {}).get("changes", []) or []:
-            value = (change or {}).get("value") or {}
-            for message in value.get("messages", []) or []:
-                if not isinstance(message, dict) or message.get("type") in _IGNORED:
-                    continue
-                wa_id = "".join(ch for ch in str(message.get("from", "")) if ch.isdigit())
-                if not wa_id or not message.get("id"):
-                    continue
-                readable = message.get("type") in _READABLE
-                found.append(Inbound(
-                    message_id=str(message["id"]), wa_id=wa_id,
-                    text=_reply_text(message) if readable else "",
-                    readable=readable, sent_at=float(message.get("timestamp") or 0),
-                ))
+    for entry in _objects(payload, "entry", "body"):
+        for change in _objects(entry, "changes", "entry"):
+            value = _object(change.get("value"))
+            for message in _objects(value, "messages", "value"):
+                inbound = _inbound(message)
+                if inbound is not None:
+                    found.append(inbound)
     return found
 
 

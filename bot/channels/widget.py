@@ -1,24 +1,25 @@
-"""The website widget's channel: socket.io, as Rasa's own, with three differences.
+"""The website widget's channel: Rasa's socket.io protocol and message formats, plus two rules.
 
-* One ``bot_uttered`` event per bot message, carrying everything the widget draws: text,
-  buttons, a product card (an action's ``json_message={"product": ...}``) and, for a
-  message an agent wrote in the console, the agent's name. Rasa's stock channel splits a
-  message into text and custom parts and drops the agent's name.
+* Every ``bot_uttered`` event has one of the shapes Rasa's own socket.io channel sends
+  (``widget_messages.py``), so any client made for it, ``rasa-webchat`` among them, shows
+  every reply.
 * With several Rasa processes (the production profile), an agent's reply is emitted by
   whichever process the console reached, while the shopper's socket is held by another:
   a Redis message queue (``message_queue``) carries emits between processes.
-* A shopper may only speak in the session their socket asked for, and client-sent
-  metadata is ignored: the channel, not the browser, says who a shopper is.
+* Session ids are issued by the server (:mod:`bot.channels.identity`): a socket asking
+  for an id the server did not issue (a WhatsApp number, another channel's id, one it
+  made up) gets a new conversation. A shopper may only speak in the session their socket
+  was confirmed, and client-sent metadata is ignored: the channel, not the browser, says
+  who a shopper is.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-import re
-import uuid
 from typing import Any, Awaitable, Callable, Dict, List
 
+import engineio
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint
 from sanic import Blueprint, response
@@ -26,29 +27,32 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
+from bot.channels.identity import WIDGET, issue_widget_session, widget_session_issued
 from bot.channels.ratelimit import RateLimiter
-from bot.channels.text import incoming_text
+from bot.channels.text import UNSUPPORTED, incoming_text
+from bot.channels.widget_messages import widget_messages
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
-def widget_message(message: Dict[str, Any]) -> Dict[str, Any] | None:
-    """The one event the widget draws for a bot message; None when there is nothing to show."""
-    text = message.get("text") or ""
-    buttons = message.get("buttons") or message.get("quick_replies") or []
-    custom = message.get("custom")
-    card = custom.get("product") if isinstance(custom, dict) else None
-    if not (text or buttons or card):
-        return None
-    event: Dict[str, Any] = {"text": text}
-    if buttons:
-        event["buttons"] = [{"title": b["title"], "payload": b["payload"]} for b in buttons]
-    if card:
-        event["card"] = card
-    if message.get("agent_name"):
-        event["agent_name"] = message["agent_name"]
-    return event
+class _EngineServer(engineio.AsyncServer):
+    """Engine.IO's server, with its request handler marked as Sanic's websocket handlers are.
+
+    When a browser tab closes, the websocket request ends without an HTTP response; Sanic
+    logs that as a server error ("Invalid response type None") unless the handler is a
+    websocket handler.
+    """
+
+    async def handle_request(self, *args: Any, **kwargs: Any) -> Any:
+        return await super().handle_request(*args, **kwargs)
+
+    handle_request.is_websocket = True  # type: ignore[attr-defined]
+
+
+class _SocketServer(AsyncServer):
+    def _engineio_server_class(self) -> type:
+        return _EngineServer
 
 
 class WidgetOutput(OutputChannel):
@@ -63,8 +67,7 @@ class WidgetOutput(OutputChannel):
         return WidgetInput.name()
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        event = widget_message(message)
-        if event is not None:
+        for event in widget_messages(message):
             await self.sio.emit(self.bot_message_evt, event, room=recipient_id)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
@@ -76,7 +79,7 @@ class WidgetInput(InputChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "widget"
+        return WIDGET
 
     @classmethod
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
@@ -96,6 +99,7 @@ class WidgetInput(InputChannel):
         self.message_queue = message_queue
         self.sio: AsyncServer | None = None
         self.limiter = RateLimiter()
+        self.session_secret = get_settings().rasa_token
 
     def get_output_channel(self) -> OutputChannel | None:
         """Where console replies go (``output_channel=latest``)."""
@@ -105,7 +109,7 @@ class WidgetInput(InputChannel):
         manager = AsyncRedisManager(self.message_queue) if self.message_queue else None
         # Cross-origin requests are answered by Rasa's own CORS settings (`--cors`); a
         # second set of headers from socket.io would make browsers refuse both.
-        return AsyncServer(async_mode="sanic", cors_allowed_origins=[],
+        return _SocketServer(async_mode="sanic", cors_allowed_origins=[],
                            client_manager=manager)
 
     def blueprint(
@@ -123,8 +127,8 @@ class WidgetInput(InputChannel):
         @sio.on("session_request")
         async def session_request(sid: str, data: Any) -> None:
             asked = data.get("session_id") if isinstance(data, dict) else None
-            session_id = asked if isinstance(asked, str) and _SESSION_ID.match(asked) \
-                else uuid.uuid4().hex
+            session_id = asked if widget_session_issued(asked, self.session_secret) \
+                else issue_widget_session(self.session_secret)
             joined = sio.enter_room(sid, session_id)
             if inspect.isawaitable(joined):  # a coroutine from python-socketio 5.9 on
                 await joined
@@ -135,12 +139,12 @@ class WidgetInput(InputChannel):
             if not isinstance(data, dict):
                 return
             session_id = data.get("session_id")
-            if not isinstance(session_id, str) or session_id not in self._rooms(sid):
+            # A socket is also in a room named after its own sid: not a conversation.
+            if not widget_session_issued(session_id, self.session_secret) \
+                    or session_id not in self._rooms(sid):
                 logger.warning("widget message outside its session ignored")
                 return
-            text = incoming_text(data.get("message"))
-            if not text:
-                return
+            text = incoming_text(data.get("message")) or UNSUPPORTED
             await handle(UserMessage(
                 text, WidgetOutput(sio, self.bot_message_evt), session_id,
                 input_channel=self.name(),

@@ -6,6 +6,8 @@ tables and drops the demo's."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import declarative_base
 
-AssistantBase = declarative_base()
+AssistantBase: Any = declarative_base()

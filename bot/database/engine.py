@@ -4,7 +4,7 @@ One :class:`Database` per process and URL; every caller works inside
 :meth:`Database.unit_of_work`, which commits on success and rolls back on error, so a failure
 never leaves half-written rows and no session outlives the request that opened it. The
 module knows no tables: the packages that own tables declare them (``bot.database.base``
-for Asistan's own, ``bot.store.models`` for the demo shop) and ``bot.migrations`` creates
+for Asistan's own, ``bot.store.models`` for the demo shop) and ``bot.schema`` creates
 them.
 """
 

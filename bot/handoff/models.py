@@ -81,3 +81,37 @@ class Ticket(AssistantBase):
     agent = relationship("Agent")
 
     __table_args__ = (Index("ix_tickets_queue", "status", "priority", "created_at"),)
+
+
+class TicketNote(AssistantBase):
+    """An agent's internal note on a ticket: for colleagues, never sent to the shopper."""
+
+    __tablename__ = "ticket_notes"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(ForeignKey("tickets.id"), nullable=False, index=True)
+    agent_id = Column(ForeignKey("agents.id"), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False)
+
+    agent = relationship("Agent")
+
+
+class TicketTag(AssistantBase):
+    """A word agents file a ticket under ("kargo", "iade"...), to find it again."""
+
+    __tablename__ = "ticket_tags"
+
+    ticket_id = Column(ForeignKey("tickets.id"), primary_key=True)
+    tag = Column(String(40), primary_key=True)
+
+
+class CannedReply(AssistantBase):
+    """A prepared answer agents insert and edit; ``{customer_name}``, ``{order_id}`` and
+    ``{agent_name}`` are filled in by the console. Supervisors manage them."""
+
+    __tablename__ = "canned_replies"
+
+    id = Column(Integer, primary_key=True)
+    title = Column(String(80), nullable=False, unique=True)
+    text = Column(Text, nullable=False)

@@ -41,9 +41,10 @@ class TicketView:
     assigned_at: datetime | None
     agent_id: int | None
     agent_name: str | None
+    resolved_at: datetime | None = None
 
 
-def _view(ticket: Ticket) -> TicketView:
+def ticket_view(ticket: Ticket) -> TicketView:
     return TicketView(
         id=ticket.id, conversation_id=ticket.conversation_id, channel=ticket.channel,
         customer_id=ticket.customer_id, order_id=ticket.order_id, reason=ticket.reason,
@@ -52,6 +53,7 @@ def _view(ticket: Ticket) -> TicketView:
         callback_contact=ticket.callback_contact, created_at=ticket.created_at,
         assigned_at=ticket.assigned_at, agent_id=ticket.agent_id,
         agent_name=ticket.agent.display_name if ticket.agent else None,
+        resolved_at=ticket.resolved_at,
     )
 
 
@@ -60,7 +62,7 @@ def open_ticket_of(session: Session, conversation_id: str) -> TicketView | None:
         select(Ticket).where(Ticket.conversation_id == conversation_id,
                              Ticket.status.in_(OPEN)).order_by(Ticket.id.desc())
     ).scalars().first()
-    return _view(ticket) if ticket else None
+    return ticket_view(ticket) if ticket else None
 
 
 def open_ticket(
@@ -87,7 +89,7 @@ def open_ticket(
     if existing is not None:
         if priority > existing.priority:
             existing.priority, existing.reason = priority, reason
-        return _view(existing), False
+        return ticket_view(existing), False
     ticket = Ticket(
         conversation_id=conversation_id, channel=channel, customer_id=customer_id,
         order_id=order_id, reason=reason, priority=priority,
@@ -96,25 +98,25 @@ def open_ticket(
     )
     session.add(ticket)
     session.flush()
-    return _view(ticket), True
+    return ticket_view(ticket), True
 
 
 def waiting(session: Session) -> List[TicketView]:
     """Waiting tickets in the order agents should take them: most urgent, then oldest."""
     query = (select(Ticket).where(Ticket.status == TicketStatus.WAITING.value)
              .order_by(Ticket.priority.desc(), Ticket.created_at, Ticket.id))
-    return [_view(t) for t in session.execute(query).scalars()]
+    return [ticket_view(t) for t in session.execute(query).scalars()]
 
 
 def assigned_to(session: Session, agent_id: int) -> List[TicketView]:
     query = (select(Ticket).where(Ticket.status == TicketStatus.ASSIGNED.value,
                                   Ticket.agent_id == agent_id).order_by(Ticket.assigned_at))
-    return [_view(t) for t in session.execute(query).scalars()]
+    return [ticket_view(t) for t in session.execute(query).scalars()]
 
 
 def get_ticket(session: Session, ticket_id: int) -> TicketView | None:
     ticket = session.get(Ticket, ticket_id)
-    return _view(ticket) if ticket else None
+    return ticket_view(ticket) if ticket else None
 
 
 def position(session: Session, ticket: TicketView) -> int:

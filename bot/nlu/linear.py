@@ -12,16 +12,16 @@ message speak.
 the same way, and writes it where Rasa's ``ResponseSelector`` does (the parse data's
 ``response_selector``), so the retrieval intent, the ``utter_faq/<topic>`` responses, the
 FAQ action and the escalation policy work unchanged. Rasa's selector is a transformer
-network: on the held-out FAQ questions it was no more accurate (both 0.977), and it was the
-last TensorFlow model in the pipeline: 3.7 ms of every message, three minutes of every
-training and 92 of the model's 95 MB. ``docs/nlu.md`` has the comparisons.
+network: no more accurate on the held-out FAQ questions, and the one TensorFlow model the
+pipeline would need, with most of the model's size and of its time to run and to train.
+``docs/nlu.md`` has the comparisons.
 
 Both score a message with the fitted coefficients directly: the message's sentence
 features, in the order Rasa combines them for training, are dotted with the weights and
 turned into probabilities as scikit-learn does (softmax; the logistic for two classes).
-Rasa's way, copying and stacking the feature matrices and passing them through
-scikit-learn's checks, took 1.9 ms a component and a message for a dot product over a
-hundred non-zero counts (``tests/nlu/test_linear.py`` compares the two).
+Rasa's way copies and stacks the feature matrices and passes them through scikit-learn's
+checks, which costs many times the dot product over a hundred non-zero counts it comes to
+(``tests/nlu/test_linear.py`` compares the two; ``docs/performance.md`` has the figures).
 """
 
 from __future__ import annotations

@@ -1,11 +1,17 @@
 """Turkish sentiment of a shopper's message: angry, negative, neutral or positive.
 
-A logistic regression over character and word n-grams of the folded text learns from the
-labelled shop messages in `data/sentiment_train.tsv`; a lexicon adds what a model trained
-on 1,600 lines cannot know reliably: profanity (LDNOOBW list, CC0) and legal threats are
-always anger, and shouting in capitals with exclamation marks turns a negative message into
-an angry one. The score is in [-1, 1]: positive minus the weighted negative probabilities.
-Held-out figures and the decisions behind them: docs/sentiment.md.
+A multinomial logistic regression reads three kinds of features: character n-grams (2-5,
+word-bounded) and word uni/bi-grams of the folded text, each TF-IDF weighted and
+L2-normalised, and a few signals of the written form: exclamation marks, capitals,
+emoticons, sarcasm marks, profanity (LDNOOBW list, CC0), legal threats and plain anger
+words. The signals are features with learned weights, never verdicts: "HARİKA!!! 😍" and
+"REZALET!!!" share their exclamation marks, and the words decide.
+
+The weights (``data/sentiment_weights.npz``) are trained by ``tools/sentiment_weights.py``
+from real labelled Turkish text and the project's own sentences; this module only reads
+them, so the runtime needs neither scikit-learn's fitting nor the data. The score is in
+[-1, 1]: positive minus the weighted negative probabilities. Figures and decisions:
+docs/sentiment.md.
 """
 
 from __future__ import annotations
@@ -16,20 +22,24 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Sequence, Tuple
 
 import numpy as np
 import yaml
-from scipy.special import softmax
 
 from bot.text.turkish import fold, turkish_lower
 
 DATA_DIR = Path(__file__).parent / "data"
 TRAINING_FILE = DATA_DIR / "sentiment_train.tsv"
+WEIGHTS_FILE = DATA_DIR / "sentiment_weights.npz"
 LABELS = ("angry", "negative", "neutral", "positive")
+CHAR_NGRAMS = (2, 5)
 SHOUT_MIN_LETTERS = 8
-SHOUT_UPPER_SHARE = 0.7
 ANGRY_MIN_PROBABILITY = 0.5
+SIGNALS = ("exclamations", "question_runs", "capitals", "capitals_and_exclamations",
+           "positive_emoticons", "negative_emoticons", "sarcasm_markers", "profanity",
+           "threats", "anger_words")
+_WORD = re.compile(r"(?u)\b\w+\b")
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class Lexicon:
     threats: Tuple[str, ...]
     anger_words: Tuple[str, ...]
     sarcasm_markers: Tuple[str, ...]
+    positive_emoticons: Tuple[str, ...]
+    negative_emoticons: Tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +72,8 @@ def lexicon() -> Lexicon:
     phrases = tuple(fold(e) for e in entries if " " in e)
     return Lexicon(single, phrases, tuple(fold(t) for t in words["threats"]),
                    tuple(fold(w) for w in words["anger_words"]),
-                   tuple(fold(m) for m in words["sarcasm_markers"]))
+                   tuple(fold(m) for m in words["sarcasm_markers"]),
+                   tuple(words["positive_emoticons"]), tuple(words["negative_emoticons"]))
 
 
 @lru_cache(maxsize=16)
@@ -76,15 +89,23 @@ def _mentions(folded: str, phrases: Tuple[str, ...]) -> bool:
     return pattern is not None and pattern.search(folded) is not None
 
 
+def _occurrences(text: str, marks: Iterable[str]) -> int:
+    return sum(text.count(mark) for mark in marks)
+
+
 def load_training_data(path: Path = TRAINING_FILE) -> Tuple[List[str], List[str]]:
+    """The project's own labelled shop-chat sentences (one part of the training data)."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     return [row["text"] for row in rows], [row["label"] for row in rows]
 
 
 def is_profane(text: str) -> bool:
+    return _profane_folded(fold(text))
+
+
+def _profane_folded(folded: str) -> bool:
     lex = lexicon()
-    folded = fold(text)
     tokens = set(re.findall(r"[\w.*]+", folded))
     return bool(tokens & lex.profane_words) or _mentions(folded, lex.profane_phrases)
 
@@ -93,99 +114,114 @@ def is_threat(text: str) -> bool:
     return _mentions(fold(text), lexicon().threats)
 
 
-def is_shouting(text: str) -> bool:
+def char_ngrams(folded: str) -> List[str]:
+    """Word-bounded character n-grams, as scikit-learn's ``char_wb`` analyzer makes them."""
+    low, high = CHAR_NGRAMS
+    grams: List[str] = []
+    for word in folded.split():
+        word = f" {word} "
+        size = len(word)
+        for n in range(low, high + 1):
+            if size <= n:  # a short word counts once, whole
+                grams.append(word)
+                break
+            grams += [word[i:i + n] for i in range(size - n + 1)]
+    return grams
+
+
+def word_ngrams(folded: str) -> List[str]:
+    """Words and pairs of neighbouring words."""
+    words = _WORD.findall(folded)
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def signals(text: str, folded: str) -> np.ndarray:
+    """The written form's signals, each in [0, 1], in the order of ``SIGNALS``."""
+    lex = lexicon()
     letters = [c for c in text if c.isalpha()]
-    upper = sum(1 for c in letters if c.isupper())
-    return len(letters) >= SHOUT_MIN_LETTERS and upper / len(letters) >= SHOUT_UPPER_SHARE
-
-
-def build_classifier():
-    """The learned part: n-gram TF-IDF and a class-balanced logistic regression."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import FeatureUnion, Pipeline
-
-    features = FeatureUnion([
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                  min_df=1)),
-        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
-                                  token_pattern=r"(?u)\b\w+\b")),
+    capitals = (sum(1 for c in letters if c.isupper()) / len(letters)
+                if len(letters) >= SHOUT_MIN_LETTERS else 0.0)
+    exclamations = min(text.count("!"), 3) / 3
+    return np.array([
+        exclamations,
+        float("??" in text or "?!" in text or "!?" in text),
+        capitals,
+        capitals * exclamations,
+        min(_occurrences(text, lex.positive_emoticons), 3) / 3,
+        min(_occurrences(text, lex.negative_emoticons), 3) / 3,
+        float(_mentions(folded, lex.sarcasm_markers)),
+        float(_profane_folded(folded)),
+        float(_mentions(folded, lex.threats)),
+        float(_mentions(folded, lex.anger_words)),
     ])
-    return Pipeline([("features", features),
-                     ("model", LogisticRegression(C=8.0, class_weight="balanced",
-                                                  max_iter=2000))])
 
 
-def train(texts: Sequence[str], labels: Sequence[str]):
-    classifier = build_classifier()
-    classifier.fit([fold(t) for t in texts], list(labels))
-    return classifier
+class SentimentModel:
+    """The trained weights, applied to one message at a time.
 
-
-class CompiledClassifier:
-    """The trained pipeline's own arithmetic for one message, without its per-call checks.
-
-    scikit-learn spends 2 ms a message on building sparse matrices, validating them and
-    recomputing the IDF diagonal, for what is a few dozen n-gram look-ups and a 4-column dot
-    product; the turn has about 20 ms. This takes the fitted vocabularies, IDF weights and
-    coefficients and does exactly that: each vectorizer's analyzer, sublinear TF times IDF,
-    L2 norm per vectorizer, the weights summed, the multinomial softmax. The probabilities
-    are the pipeline's (``tests/nlu/test_sentiment.py`` compares them); the pipeline stays
-    what is trained and stored.
+    Each n-gram kind: counts of the known n-grams, sublinear TF (1 + log) times IDF,
+    L2-normalised, dotted with its weights; the signals dotted with theirs; the multinomial
+    softmax. That is what scikit-learn's TF-IDF and logistic regression compute, without
+    building sparse matrices (``tests/nlu/test_sentiment.py`` compares the two).
     """
 
-    def __init__(self, pipeline) -> None:
-        model = pipeline.named_steps["model"]
-        if len(model.classes_) < 3 or model.multi_class == "ovr":
-            raise ValueError("expected a multinomial model over the sentiment labels")
-        self.classes_ = model.classes_
-        weights = model.coef_.T
-        self._intercept = model.intercept_
+    def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
+        self.classes_ = tuple(str(c) for c in arrays["classes"])
+        if set(self.classes_) != set(LABELS):
+            raise ValueError(f"sentiment weights for {self.classes_}, expected {LABELS}")
+        if tuple(str(s) for s in arrays["signals"]) != SIGNALS:
+            raise ValueError("sentiment weights were trained on other signals: retrain them")
+        self._intercept = np.asarray(arrays["intercept"], dtype=float)
+        self._signal_weights = np.asarray(arrays["signals_coef"], dtype=float)
         self._parts = []
-        offset = 0
-        for _name, vectorizer in pipeline.named_steps["features"].transformer_list:
-            size = len(vectorizer.vocabulary_)
-            self._parts.append((vectorizer.build_analyzer(), vectorizer.vocabulary_,
-                                vectorizer.idf_, weights[offset:offset + size]))
-            offset += size
+        for kind, analyzer in (("chars", char_ngrams), ("words", word_ngrams)):
+            vocabulary = {str(g): i for i, g in enumerate(arrays[f"{kind}_vocab"])}
+            self._parts.append((analyzer, vocabulary, np.asarray(arrays[f"{kind}_idf"], float),
+                                np.asarray(arrays[f"{kind}_coef"], dtype=float)))
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_FILE) -> SentimentModel:
+        with np.load(path, allow_pickle=False) as arrays:
+            return cls(dict(arrays))
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """Probabilities in the order of ``classes_``."""
+        folded = fold(text)
+        logits = self._intercept + signals(text, folded) @ self._signal_weights
+        for analyzer, vocabulary, idf, weights in self._parts:
+            get = vocabulary.get
+            found = [(column, count) for gram, count in Counter(analyzer(folded)).items()
+                     if (column := get(gram)) is not None]
+            if not found:
+                continue
+            columns = np.array([column for column, _count in found], dtype=np.intp)
+            values = (1.0 + np.log(np.array([count for _column, count in found],
+                                            dtype=float))) * idf[columns]
+            logits = logits + (values / np.sqrt(values @ values)) @ weights[columns]
+        exponents = np.exp(logits - logits.max())
+        return exponents / exponents.sum()
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return np.vstack([self._probabilities(text) for text in texts])
-
-    def _probabilities(self, text: str) -> np.ndarray:
-        logits = self._intercept.copy()
-        for analyzer, vocabulary, idf, weights in self._parts:
-            counts = Counter(i for i in map(vocabulary.get, analyzer(text)) if i is not None)
-            if not counts:
-                continue
-            columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
-            values = (1.0 + np.log(np.fromiter(counts.values(), dtype=float,
-                                               count=len(counts)))) * idf[columns]
-            logits += (values / np.sqrt(values @ values)) @ weights[columns]
-        return softmax(logits)
+        return np.vstack([self.probabilities(text) for text in texts])
 
 
-def analyse(classifier, text: str) -> Sentiment:
-    """The sentiment of one message: the model's view, then the lexicon's corrections."""
+@lru_cache(maxsize=1)
+def shipped_model() -> SentimentModel:
+    """The weights committed with the project."""
+    return SentimentModel.load()
+
+
+def analyse(model: SentimentModel, text: str) -> Sentiment:
+    """The sentiment of one message."""
     if not text or not text.strip():
         return Sentiment("neutral", 0.0)
-    probabilities = dict(zip(classifier.classes_,
-                             classifier.predict_proba([fold(text)])[0], strict=True))
-    score = (probabilities.get("positive", 0.0) - 0.6 * probabilities.get("negative", 0.0)
-             - probabilities.get("angry", 0.0))
-    label = max(probabilities, key=probabilities.get)
+    probabilities = dict(zip(model.classes_, model.probabilities(text), strict=True))
+    score = (probabilities["positive"] - 0.6 * probabilities["negative"]
+             - probabilities["angry"])
+    label = max(probabilities, key=lambda name: probabilities[name])
     if label == "angry" and probabilities["angry"] < ANGRY_MIN_PROBABILITY:
-        # Alone, the model must be sure to call anger: a false alarm hands a calm shopper
-        # to a human; the lexicon and shouting rules below catch the clear cases.
-        label = max((k for k in probabilities if k != "angry"), key=probabilities.get)
-    if is_profane(text) or is_threat(text):
-        return Sentiment("angry", min(score, -0.8))
-    folded = fold(text)
-    angry_words = _mentions(folded, lexicon().anger_words)
-    sarcastic = _mentions(folded, lexicon().sarcasm_markers)
-    shouting = is_shouting(text) and ("!" in text or "??" in text)
-    if shouting and label != "positive" or angry_words and (sarcastic or shouting):
-        label, score = "angry", min(score, -0.6)
-    elif angry_words and label in ("neutral", "positive"):
-        label, score = "negative", min(score, -0.4)
-    return Sentiment(label, max(-1.0, min(1.0, score)))
+        # Anger must be sure: a false alarm hands a calm shopper to a person, while a
+        # missed one still counts as negative towards the policy's "negative turns".
+        label = max((k for k in probabilities if k != "angry"),
+                    key=lambda name: probabilities[name])
+    return Sentiment(label, max(-1.0, min(1.0, float(score))))

@@ -1,8 +1,8 @@
 """Rasa component that adds ``sentiment`` to every parsed message (see bot/nlu/sentiment.py).
 
-It trains its own classifier from `bot/nlu/data/sentiment_train.tsv` during `rasa train`
-(the file is part of the model's fingerprint) and stores it with skops, as Rasa's own
-scikit-learn components do. Parse data then carries
+Its weights are trained outside Rasa (``tools/sentiment_weights.py``, from labelled text that
+is not part of the project) and committed; ``rasa train`` copies them into the model, so a
+model carries the weights it was measured with. Parse data then carries
 ``{"sentiment": {"label": "angry"|"negative"|"neutral"|"positive", "score": -1..1}}``.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,7 +25,11 @@ from bot.nlu import sentiment
 
 logger = logging.getLogger(__name__)
 SENTIMENT = "sentiment"
-FILE_NAME = "sentiment.skops"
+FILE_NAME = sentiment.WEIGHTS_FILE.name
+# What the component's answers depend on besides Rasa's data: the weights and the word
+# lists behind the signals.
+_INPUTS = (sentiment.WEIGHTS_FILE, sentiment.DATA_DIR / "sentiment_words.yml",
+           sentiment.DATA_DIR / "profanity_tr.txt")
 
 
 @DefaultV1Recipe.register(
@@ -32,16 +37,19 @@ FILE_NAME = "sentiment.skops"
 )
 class SentimentAnalyzer(GraphComponent):
     def __init__(self, model_storage: ModelStorage, resource: Resource,
-                 classifier: Any | None = None) -> None:
+                 classifier: sentiment.SentimentModel | None = None) -> None:
         self._model_storage = model_storage
         self._resource = resource
         self._classifier = classifier
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
-        """Its training file lives outside Rasa's data: a change must retrain it, not let
-        Rasa restore the old classifier from its cache."""
-        return hashlib.sha256(sentiment.TRAINING_FILE.read_bytes()).hexdigest()
+        """Its inputs live outside Rasa's data: a change must reach the model, not let Rasa
+        restore the old weights from its cache."""
+        digest = hashlib.sha256()
+        for path in _INPUTS:
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -49,34 +57,28 @@ class SentimentAnalyzer(GraphComponent):
         return cls(model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Trains on the sentiment file, not on Rasa's intent data."""
-        import skops.io as sio
-
-        texts, labels = sentiment.load_training_data()
-        self._classifier = sentiment.train(texts, labels)
+        """Stores the committed weights in the model (Rasa's intent data is not used)."""
         with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(self._classifier, directory / FILE_NAME)
+            shutil.copyfile(sentiment.WEIGHTS_FILE, directory / FILE_NAME)
+        self._classifier = sentiment.SentimentModel.load(sentiment.WEIGHTS_FILE)
         return self._resource
 
     @classmethod
     def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> SentimentAnalyzer:
-        import skops.io as sio
-
         with model_storage.read_from(resource) as directory:
-            path = directory / FILE_NAME
-            # Only scikit-learn, numpy and scipy types are expected in our own file.
-            untrusted = sio.get_untrusted_types(file=path)
-            unexpected = [t for t in untrusted
-                          if not t.startswith(("sklearn.", "numpy.", "scipy."))]
-            if unexpected:
-                raise ValueError(f"unexpected types in {path}: {unexpected}")
-            classifier = sio.load(path, trusted=untrusted)
-        return cls(model_storage, resource, sentiment.CompiledClassifier(classifier))
+            # Plain arrays, no pickles (np.load refuses them).
+            classifier = sentiment.SentimentModel.load(directory / FILE_NAME)
+        return cls(model_storage, resource, classifier)
+
+    def _model(self) -> sentiment.SentimentModel:
+        if self._classifier is None:
+            raise ValueError("the sentiment component was neither trained nor loaded")
+        return self._classifier
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            result = sentiment.analyse(self._classifier, message.get(TEXT) or "")
+            result = sentiment.analyse(self._model(), message.get(TEXT) or "")
             message.set(SENTIMENT, result.as_dict(), add_to_output=True)
         return messages
 

@@ -16,7 +16,7 @@ from typing import Iterable, List, Mapping, Sequence
 from bot.settings import PROJECT_ROOT
 
 # Rasa's `random_seed` alone does not make training repeat: TensorFlow's threads add floats
-# in varying order, and two trainings on the same data differed on 2 % of the held-out
+# in varying order, and two trainings on the same data differed on some held-out
 # messages. With deterministic ops (and a fixed hash seed) they give identical predictions
 # on one machine, so CI's model, the figures in docs/nlu.md and the held-out test's margin
 # are the same model. (TensorFlow's kernels still differ by CPU: Rasa's default pipeline,

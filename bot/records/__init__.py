@@ -1,2 +1,3 @@
-"""What Asistan itself records about conversations: webhook deliveries already handled and
+"""What Asistan itself records about conversations: webhook deliveries already handled,
+what a failed proof of ownership counts against (per order and contact) and
 satisfaction ratings. Asistan's own tables, kept apart from the shop's data."""

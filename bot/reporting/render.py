@@ -6,11 +6,13 @@ The page's words live in ``templates/labels.j2``; the charts take theirs from th
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, List, Tuple
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
@@ -20,6 +22,7 @@ from bot.handoff import reasons
 from bot.reporting import figures
 from bot.reporting.report import DEFINITIONS, Report, Score
 from bot.text.formatting import LOCALE
+from bot.text.labels import labels as text_labels
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSAT_SCALE = 5
@@ -56,6 +59,9 @@ def as_json(report: Report) -> Dict[str, Any]:
         "top_fallbacks": [{"text": c.name, "count": c.count} for c in report.top_fallbacks],
         "daily": [{"date": d.day.isoformat(), "conversations": d.conversations,
                    "handoffs": d.handoffs} for d in report.daily],
+        "by_agent": [{"agent": a.name, "taken": a.taken, "finished": a.finished,
+                      "median_handle_minutes": a.median_handle_minutes,
+                      "csat": _score_json(a.csat)} for a in report.by_agent],
         "definitions": DEFINITIONS,
     }
 
@@ -78,6 +84,7 @@ def _environment() -> Environment:
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     environment.filters.update(percent=_percent, number=_number, day=_day)
     environment.globals["reason_labels"] = reasons.labels()
+    environment.globals["names"] = text_labels()
     return environment
 
 
@@ -90,23 +97,24 @@ def _charts(report: Report) -> Dict[str, str | None]:
     """The three charts, each None when it would be empty (the page then says so)."""
     words = labels()
     reasons = report.handoffs_by_reason
-    by_task = report.csat.by_task
+    rated = [(task, score.average, score.count) for task, score in report.csat.by_task.items()
+             if score.average is not None]
+    days = report.active_days
     return {
         "daily": figures.daily_chart(
-            [d.day for d in report.daily], [d.conversations for d in report.daily],
-            [d.handoffs for d in report.daily],
+            [d.day for d in days], [d.conversations for d in days], [d.handoffs for d in days],
             [words.series["conversations"], words.series["handoffs"]],
-        ) if report.has_data else None,
+        ) if days else None,
         "reasons": figures.bar_chart(
             [words.reasons.get(c.name, c.name) for c in reasons], [c.count for c in reasons],
             [_number(c.count) for c in reasons],
         ) if reasons else None,
         "csat_by_task": figures.bar_chart(
-            [words.tasks.get(task, task) for task in by_task],
-            [score.average for score in by_task.values()],
-            [f"{_number(score.average)} ({_number(score.count)})" for score in by_task.values()],
+            [words.tasks.get(task, task) for task, _, _ in rated],
+            [average for _, average, _ in rated],
+            [f"{_number(average)} ({_number(count)})" for _, average, count in rated],
             limit=CSAT_SCALE,
-        ) if by_task else None,
+        ) if rated else None,
     }
 
 
@@ -114,6 +122,33 @@ def as_html(report: Report, interactive: bool = False) -> str:
     """The page; ``interactive`` adds the console's date form and links back."""
     template = _environment().get_template("report.html.j2")
     return template.render(report=report, charts=_charts(report), interactive=interactive)
+
+
+CSV_TABLES = ("daily", "agents")
+
+
+def as_csv(report: Report, table: str) -> str:
+    """One of the page's tables for a spreadsheet: Turkish headers, ``;`` between fields and
+    decimal commas, as Turkish spreadsheet programs read them."""
+    columns = labels().columns
+    rows: List[List[Any]]
+    if table == "daily":
+        rows = [[columns["date"], labels().series["conversations"], labels().series["handoffs"]]]
+        rows += [[d.day.isoformat(), d.conversations, d.handoffs] for d in report.daily]
+    elif table == "agents":
+        rows = [[columns["agent"], columns["taken"], columns["finished"],
+                 labels().kpi["median_handle_minutes"], columns["average"], columns["ratings"]]]
+        rows += [[a.name, a.taken, a.finished, _csv_number(a.median_handle_minutes),
+                  _csv_number(a.csat.average), a.csat.count] for a in report.by_agent]
+    else:
+        raise ValueError(f"no table {table!r}; one of {CSV_TABLES}")
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+def _csv_number(value: float | None) -> str:
+    return "" if value is None else format_decimal(value, locale=LOCALE, group_separator=False)
 
 
 def write_files(report: Report, directory: Path) -> Tuple[Path, Path]:

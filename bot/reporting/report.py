@@ -51,6 +51,9 @@ DEFINITIONS: Dict[str, str] = {
                      "data masked",
     "daily": "per shop-local day: conversations with a shopper message that day, handoff "
              "tickets opened that day",
+    "by_agent": "per agent, over the period's tickets: taken, finished (resolved or returned "
+                "to the bot), median minutes from taken to finished, and the average of the "
+                "ratings given after their help",
 }
 
 
@@ -83,6 +86,15 @@ class Day:
 
 
 @dataclass(frozen=True)
+class AgentFigures:
+    name: str
+    taken: int
+    finished: int
+    median_handle_minutes: float | None
+    csat: Score
+
+
+@dataclass(frozen=True)
 class Report:
     period: Period
     conversations: int
@@ -99,11 +111,19 @@ class Report:
     top_intents: Tuple[Count, ...]
     top_fallbacks: Tuple[Count, ...]
     daily: Tuple[Day, ...]
+    by_agent: Tuple[AgentFigures, ...] = ()
 
     @property
     def has_data(self) -> bool:
         """Whether anything happened in the chat; orders alone are not a report."""
         return bool(self.conversations or self.handoffs or self.csat.overall.count)
+
+    @property
+    def active_days(self) -> Tuple[Day, ...]:
+        """The days from the first to the last with a conversation or a handoff: a chart of
+        30 days with one busy day would be one bar among empty ones."""
+        busy = [n for n, day in enumerate(self.daily) if day.conversations or day.handoffs]
+        return self.daily[busy[0]:busy[-1] + 1] if busy else ()
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -139,6 +159,22 @@ def _csat(ratings: Sequence[desk.Rating]) -> Csat:
     )
 
 
+def _by_agent(tickets: Sequence[desk.HandoffTimes],
+              ratings: Sequence[desk.Rating]) -> Tuple[AgentFigures, ...]:
+    names = sorted({t.agent_name for t in tickets if t.agent_name and t.assigned_at}
+                   | {r.agent_name for r in ratings if r.agent_name})
+    figures = []
+    for name in names:
+        theirs = [t for t in tickets if t.agent_name == name and t.assigned_at]
+        figures.append(AgentFigures(
+            name=name, taken=len(theirs),
+            finished=sum(1 for t in theirs if t.resolved_at),
+            median_handle_minutes=median_minutes((t.assigned_at, t.resolved_at)
+                                                 for t in theirs),
+            csat=_score([r.score for r in ratings if r.agent_name == name])))
+    return tuple(figures)
+
+
 def build_report(period: Period, engine: Engine, session: Session, orders: int) -> Report:
     """Read Asistan's records for ``period`` and compute every figure of the report;
     ``orders`` is how many the shop says were placed in it."""
@@ -170,6 +206,7 @@ def build_report(period: Period, engine: Engine, session: Session, orders: int) 
         top_fallbacks=_ranked(Counter(mask_text(text) for text in fallbacks), TOP),
         daily=tuple(Day(day, len(talking.get(day, ())), handoffs_per_day[day])
                     for day in period.days),
+        by_agent=_by_agent(tickets, ratings),
     )
 
 

@@ -1,7 +1,9 @@
-"""Every table Asistan uses, created and dropped in one place, and the demo install.
+"""Every table Asistan uses, created, upgraded and dropped in one place, and the demo install.
 
 It imports every package that declares tables, so nothing else has to: the database engine
-stays free of models, and no package imports another only to register its tables.
+stays free of models, and no package imports another only to register its tables. Upgrades
+are Alembic migrations (:mod:`bot.schema.migrate`), one chain for Asistan's own tables and
+one for the demo shop's.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from datetime import date
 from typing import List
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, func, select, text
 
+import bot.database.attempts  # noqa: F401  (failed ownership checks and logins)
 import bot.handoff.models  # noqa: F401  (registers the queue's tables)
 import bot.records.inbound  # noqa: F401
 import bot.records.ratings  # noqa: F401
@@ -19,24 +22,41 @@ import bot.reporting.conversations  # noqa: F401  (the analytics table)
 from bot.database.base import AssistantBase
 from bot.database.engine import Database
 from bot.handoff.agents import seed_demo_agents
-from bot.store.models import StoreBase
+from bot.handoff.desk import seed_demo_canned
+from bot.schema.migrate import Chain, upgrade
+from bot.store.models import Product, ProductDocument, StoreBase
+from bot.store.search import index_products
 from bot.store.seed import seed_shop
+
+ASSISTANT = Chain("assistant", AssistantBase.metadata, marker="tickets")
+STORE = Chain("store", StoreBase.metadata, marker="customers")
+CHAINS = (ASSISTANT, STORE)
 
 
 def metadatas() -> List[MetaData]:
     """Asistan's own tables, then the demo shop's."""
-    return [AssistantBase.metadata, StoreBase.metadata]
+    return [chain.metadata for chain in CHAINS]
 
 
 def create_schema(database: Database) -> None:
-    """Create every missing table (existing ones are left as they are)."""
-    for metadata in metadatas():
-        metadata.create_all(database.engine)
+    """Bring every table to the current schema: a new database gets the tables, an existing
+    one (this release's or an earlier one's) is upgraded by the migrations."""
+    with database.engine.begin() as connection:
+        for chain in CHAINS:
+            upgrade(connection, chain)
+    with database.unit_of_work() as session:
+        # The search index is derived from the products: an upgraded catalogue has none yet.
+        if (session.execute(select(func.count()).select_from(ProductDocument)).scalar_one() == 0
+                and session.execute(select(func.count(Product.id))).scalar_one() > 0):
+            index_products(session)
 
 
 def drop_schema(database: Database) -> None:
     for metadata in reversed(metadatas()):
         metadata.drop_all(database.engine)
+    with database.engine.begin() as connection:
+        for chain in CHAINS:
+            connection.execute(text(f"DROP TABLE IF EXISTS {chain.version_table}"))
 
 
 def seed_demo(database: Database, today: date, tz: ZoneInfo, progress: bool = False) -> int:
@@ -46,4 +66,5 @@ def seed_demo(database: Database, today: date, tz: ZoneInfo, progress: bool = Fa
     count = seed_shop(database, today, tz, progress)
     with database.unit_of_work() as session:
         seed_demo_agents(session)
+        seed_demo_canned(session)
     return count

@@ -23,10 +23,10 @@ answered with an error.
 The store takes one URL (``LOCK_STORE_URL``): ``redis://[user:password@]host:port/db``,
 or ``rediss://`` for TLS, as Redis's own client reads it.
 
-Both stores here also look at a busy lock every 50 ms instead of Rasa's every second: a
-shopper who sends a second message while the first is being answered otherwise waits up to
-a second more than the turn takes. A look costs a dictionary read (one process) or one Redis
-round trip.
+Both stores here also look at a busy lock far more often than Rasa's once a second
+(``WAIT_SECONDS``): a shopper who sends a second message while the first is being answered
+otherwise waits up to a second more than the turn takes. A look costs a dictionary read
+(one process) or one Redis round trip.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ Result = TypeVar("Result")
 Change = Callable[[TicketLock | None], Tuple[TicketLock | None, Result]]
 
 
-class PromptWaiting:
+class PromptWaiting(LockStore):
     """Waits for a busy conversation in short steps (mixed into a Rasa lock store)."""
 
     WAIT_SECONDS = 0.05

@@ -1,13 +1,13 @@
 """Rasa's SQL tracker store, without the costs of every turn it need not pay.
 
-Each turn loads the conversation and saves the events it added (``docs/performance.md``:
-7.2 ms of a 25 ms turn on SQLite). Three parts of that are overhead, not work:
+Each turn loads the conversation and saves the events it added, a large share of a turn
+(``docs/performance.md`` has the figures). Three parts of that are overhead, not work:
 
 - **Connections on SQLite.** SQLAlchemy 1.4 does not pool file databases, so Rasa opened a
   new SQLite connection for every load and every save. Here they are pooled.
 - **Waiting for the disk on every commit.** In SQLite's rollback-journal mode each commit
-  writes, syncs and deletes a journal file (1.2 ms here); PostgreSQL syncs its log before
-  answering a commit (1.7 ms). Here SQLite runs in WAL mode with ``synchronous=NORMAL`` and
+  writes, syncs and deletes a journal file; PostgreSQL syncs its log before answering a
+  commit. Here SQLite runs in WAL mode with ``synchronous=NORMAL`` and
   PostgreSQL sessions with ``synchronous_commit=off``: a commit returns once its events are
   in the database's log, which is synced moments later. A Rasa server that crashes or
   restarts loses nothing, nor does a PostgreSQL that is stopped or restarted, and the
@@ -15,7 +15,7 @@ Each turn loads the conversation and saves the events it added (``docs/performan
   PostgreSQL itself can lose the last moments' events (PostgreSQL: at most three times
   ``wal_writer_delay``, 0.6 s by default). That is the trade for a chat transcript. The
   shop's own data (orders, returns, the agent queue) is not written here and keeps full
-  durability (``bot/store/db.py``).
+  durability (``bot/database/engine.py``).
 - **Saving event by event through the ORM.** Rasa adds one ORM object a new event and
   flushes them through the unit of work; here the same rows go in as one multi-row insert.
 - **Reading the conversation back to publish it.** With an event broker, Rasa loaded the
@@ -49,6 +49,8 @@ COMMIT_SETTINGS = {
 class QuickCommitSQLTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` with pooled connections, commits that do not wait for the disk
     and one insert a save."""
+
+    engine: sa.engine.Engine  # Rasa's first, then ours
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

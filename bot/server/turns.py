@@ -112,7 +112,6 @@ def _tracker_store_as_configured(store: TrackerStore | None, domain: Domain) -> 
 
 def keep_turns_answered() -> None:
     """Apply the three changes of the module doc."""
-    RemoteAction.run = _run_action  # type: ignore[method-assign]
-    Agent.handle_message = _handle_message  # type: ignore[method-assign]
-    Agent._create_tracker_store = staticmethod(  # type: ignore[method-assign]
-        _tracker_store_as_configured)
+    RemoteAction.run = _run_action
+    Agent.handle_message = _handle_message
+    Agent._create_tracker_store = staticmethod(_tracker_store_as_configured)

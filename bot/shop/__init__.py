@@ -2,8 +2,10 @@
 
 Actions, the agent console and the owner's report depend on :class:`ShopBackend` only. The
 demo shop's SQL store (``bot.store.backend.SqlShopBackend``) is the default implementation;
-a shop whose orders live on its own platform implements the same methods over its database
-or API and names its class in the ``SHOP_BACKEND`` setting (docs/architecture.md).
+a shop whose orders live on its own platform serves the JSON API that
+``bot.shop.http.HttpShopBackend`` reads (docs/shop-api.md), or implements the same methods
+over its database and names its class in the ``SHOP_BACKEND`` setting
+(docs/architecture.md).
 
 Every method is a coroutine: an implementation must never block the event loop (the SQL
 store runs its queries in worker threads), so one slow look-up never delays another

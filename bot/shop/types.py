@@ -225,7 +225,7 @@ class ShopPolicies:
 
     def is_support_open(self, local_now: datetime) -> bool:
         hours = self.opening_hours(local_now.isoweekday())
-        return bool(hours) and hours[0] <= local_now.time() < hours[1]
+        return hours is not None and hours[0] <= local_now.time() < hours[1]
 
     def reply_variables(self) -> Dict[str, str]:
         """Every policy as text ready for a ``domain.yml`` response ("49,90", "14")."""

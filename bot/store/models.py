@@ -31,7 +31,7 @@ from sqlalchemy.orm import declarative_base, relationship
 from bot.shop.types import OrderStatus, RefundStatus, ReturnStatus  # noqa: F401 (re-exported)
 
 # The demo shop's own metadata: a shop on its own platform never creates these tables.
-StoreBase = declarative_base()
+StoreBase: Any = declarative_base()
 
 KURUS = Decimal("0.01")
 

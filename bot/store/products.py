@@ -108,7 +108,7 @@ def _purchases(session: Session, customer_id: int) -> List[Tuple[int, str, str]]
         .where(Order.customer_id == customer_id)
         .order_by(Order.placed_at.desc(), OrderLine.id)
     ).all()
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    return [tuple(row) for row in rows]
 
 
 def personal_suggestions(session: Session, customer_id: int, limit: int = 5,

@@ -177,13 +177,14 @@ class RequestReader:
         for kind in ("currency", "thousand", "below", "above", "around", "between"):
             entries += [(str(p), (kind,)) for p in money[kind]]
         entries += [(str(p), ("joiner",)) for p in money["range_joiners"]]
-        for kind, phrases in money["before_amount"].items():
-            entries += [(str(p), ("before", kind)) for p in phrases]
+        for kind, said in money["before_amount"].items():
+            entries += [(str(p), ("before", kind)) for p in said]
         entries += [(str(p), ("unit",)) for p in data["units"]]
         entries += [(str(p), ("age_unit",)) for p in data["age_units"]]
         entries += [(str(p), ("month_unit",)) for p in data["month_units"]]
         self._money = PhraseTable(entries)
-        numbers = [(str(w), ("number", v)) for w, v in money["number_words"].items()]
+        numbers: List[Tuple[str, Tuple[Any, ...]]] = [
+            (str(w), ("number", v)) for w, v in money["number_words"].items()]
         numbers += [(str(p), ("hundred",)) for p in money["hundred"]]
         numbers += [(str(p), ("thousand",)) for p in money["thousand"]]
         numbers += [(str(p), ("half",)) for p in money["half"]]
@@ -230,9 +231,10 @@ class RequestReader:
             elif kind[0] == "half":
                 current += Decimal("0.5")
             elif kind[0] == "hundred":
-                current, scaled = (current or 1) * 100, True
+                current, scaled = (current or Decimal(1)) * 100, True
             else:  # thousand
-                total, current, scaled = total + (current or 1) * 1000, Decimal(0), True
+                total, current, scaled = (total + (current or Decimal(1)) * 1000, Decimal(0),
+                                          True)
             end = index + 1
         return total + current, end, scaled
 
@@ -263,6 +265,7 @@ class RequestReader:
         """The number starting at ``index`` (digits or words), if one does."""
         is_money = index > 0 and tokens[index - 1] == "₺"
         number = _NUMBER.fullmatch(tokens[index])
+        value: Decimal | None
         if number is None:
             value, end, scaled = self._number_words(tokens, index)
             after = self._money_at(money, end)

@@ -314,7 +314,7 @@ def _candidates(query: _Query, where: Sequence[str], matching: str | None) -> st
     cheapest = request.price_level == PriceLevel.CHEAPEST
     key, inner_key = (("p.price, p.id", "q.price, q.id") if cheapest
                       else ("p.quality DESC, p.id", "q.quality DESC, q.id"))
-    picks = []
+    picks: List[str] = []
     for slug in request.categories or (None,):
         scope = [f"p.category_slug = {query.add(slug)}"] if slug else []
         condition = " AND ".join(scope + list(where))

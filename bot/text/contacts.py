@@ -49,6 +49,21 @@ def normalise_phone(text: str) -> str | None:
     return None
 
 
+# A WhatsApp id (``wa_id``) is E.164 without the "+": only Turkish mobiles ("90" and a
+# 10-digit national number starting with 5) can be the phone of an order here.
+_TURKISH_MOBILE_WA_ID = re.compile(r"90(5\d{9})")
+
+
+def whatsapp_phone(wa_id: object) -> str | None:
+    """The national form (``5321112233``, as :func:`normalise_phone` makes it) of a WhatsApp
+    number Meta vouches for, or None when it is not a Turkish mobile in E.164: the tail of
+    a foreign number (``5321112233`` is +53, Cuba) must never match a Turkish order."""
+    if not isinstance(wa_id, str):
+        return None
+    match = _TURKISH_MOBILE_WA_ID.fullmatch(wa_id)
+    return match.group(1) if match else None
+
+
 def normalise_email(text: str) -> str:
     return text.strip().lower()
 

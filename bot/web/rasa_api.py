@@ -1,8 +1,9 @@
 """The console's side of Rasa's HTTP API: read a conversation, speak into it, hand it back.
 
-Agent replies are `bot` events appended with ``output_channel=latest`` and
-``execute_side_effects=true``: Rasa sends them out on the shopper's own channel and keeps
-them in the tracker, so the transcript and the shopper see the same conversation.
+Agent replies are `bot` events appended with ``execute_side_effects=true`` and the output
+channel the conversation id itself names (:func:`bot.channels.identity.channel_of`, not the
+tracker's "latest"): Rasa sends them out on the shopper's own channel only and keeps them
+in the tracker, so the transcript and the shopper see the same conversation.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any, Dict, List
 from urllib.parse import quote
 
 import aiohttp
+
+from bot.channels.identity import channel_of
 
 TIMEOUT = aiohttp.ClientTimeout(total=15)
 
@@ -47,6 +50,12 @@ class RasaApi:
                                       {"include_events": "ALL"})
         return transcript_messages(tracker.get("events", []))
 
+    async def latest_event_time(self, conversation_id: str) -> float | None:
+        """When the conversation last changed: a cheap look, without its events."""
+        tracker = await self._request("GET", f"{self._conversation(conversation_id)}/tracker",
+                                      {"include_events": "NONE"})
+        return tracker.get("latest_event_time")
+
     async def say(self, conversation_id: str, text: str, agent_name: str,
                   as_template: bool = False) -> None:
         """An agent's message, delivered on the shopper's channel and kept in the tracker.
@@ -58,7 +67,8 @@ class RasaApi:
             metadata["whatsapp_template"] = True
         event = {"event": "bot", "text": text, "timestamp": time.time(), "metadata": metadata}
         await self._request("POST", f"{self._conversation(conversation_id)}/tracker/events",
-                            {"output_channel": "latest", "execute_side_effects": "true"}, event)
+                            {"output_channel": channel_of(conversation_id),
+                             "execute_side_effects": "true"}, event)
 
     async def hand_back(self, conversation_id: str, ask_rating: bool) -> None:
         """The bot owns the conversation again; after a resolution it asks for a rating."""
@@ -69,7 +79,8 @@ class RasaApi:
         if ask_rating:
             await self._request(
                 "POST", f"{self._conversation(conversation_id)}/trigger_intent",
-                {"output_channel": "latest"}, {"name": "EXTERNAL_handoff_resolved"})
+                {"output_channel": channel_of(conversation_id)},
+                {"name": "EXTERNAL_handoff_resolved"})
 
 
 def transcript_messages(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -91,6 +102,7 @@ def transcript_messages(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         if metadata.get("is_external"):  # an intent the console triggered, not typed
             continue
         parse = event.get("parse_data") or {}
+        data = event.get("data") or {}
         text = event["text"]
         if event["event"] == "user":  # buttons answer only the turn that offered them
             text, offered = offered.get(text, text), {}
@@ -102,5 +114,8 @@ def transcript_messages(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
             "template": bool(metadata.get("whatsapp_template")),
             "at": event.get("timestamp"),
             "sentiment": (parse.get("sentiment") or {}).get("label"),
+            # What the widget draws again after a reload: the offered buttons, a card.
+            "buttons": data.get("buttons") or [],
+            "custom": data.get("custom"),
         })
     return messages

@@ -12,10 +12,10 @@ import html
 import io
 import textwrap
 from functools import lru_cache
-from importlib.util import find_spec
 from pathlib import Path
 from string import Template
 
+import matplotlib
 from aiohttp import web
 from PIL import Image, ImageDraw, ImageFont
 
@@ -27,8 +27,7 @@ from bot.text.vocabulary import shopping_words
 PUBLIC_PREFIX = "/products/"
 PAGE = Template((Path(__file__).parent / "static" / "product.html").read_text("utf-8"))
 # Matplotlib (a dependency already) ships DejaVu Sans, which has every Turkish letter.
-FONT = (Path(find_spec("matplotlib").submodule_search_locations[0])  # type: ignore[index]
-        / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf")
+FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 SIZE = 480
 COLOURS = ("#7a2e0e", "#175cd3", "#027a48", "#c11574", "#6941c6", "#b54708", "#0e7090")
 CACHE = {"Cache-Control": "public, max-age=3600"}

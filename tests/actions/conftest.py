@@ -79,7 +79,14 @@ def run_action(action: Any, tracker: Tracker) -> Run:
 
 @pytest.fixture(autouse=True)
 def _store(seeded_database):
-    """Every action test talks to the seeded store."""
+    """Every action test talks to the seeded store, with no failed ownership checks left
+    by another test (they count across conversations, so they would lock its orders)."""
+    from sqlalchemy import delete
+
+    from bot.database.attempts import FailedAttempt
+
+    with seeded_database.unit_of_work() as session:
+        session.execute(delete(FailedAttempt))
     return seeded_database
 
 

@@ -59,6 +59,13 @@ def test_the_whatsapp_number_of_the_order_verifies_it() -> None:
     assert done.responses == []
 
 
+@pytest.mark.parametrize("wa_id", ["5321112233", "15321112233", "4405321112233"])
+def test_a_foreign_whatsapp_number_with_a_turkish_tail_proves_nothing(wa_id: str) -> None:
+    asked = validate(order_id="10045821", metadata={"whatsapp_phone": wa_id})
+    assert asked.slots().get("verified_customer_id") is None
+    assert asked.asks() == "contact"
+
+
 def test_another_whatsapp_number_is_asked_for_proof_without_a_failure() -> None:
     asked = validate(order_id="10045821", metadata={"whatsapp_phone": "905449998877"})
     slots = asked.slots()
@@ -95,16 +102,33 @@ def test_unknown_order_and_wrong_email_get_the_same_answer() -> None:
 
 
 def test_third_failure_locks_and_ends_the_form() -> None:
-    second = validate(slots={"order_id": "10045821", "verification_failures": 1.0},
-                      contact="yanlis@example.com")
+    first = validate(slots={"order_id": "10045821"}, contact="yanlis@example.com")
+    assert first.slots()["verification_failures"] == 1
+    # Another conversation, another contact: the order's failures are counted together.
+    second = validate(slots={"order_id": "10045821"}, contact="baska@example.com")
     assert second.slots()["verification_failures"] == 2
     assert second.responses == ["utter_verification_failed"]
-    third = validate(slots={"order_id": "10045821", "verification_failures": 2.0},
-                     contact="yanlis@example.com")
+    third = validate(slots={"order_id": "10045821"}, contact="ucuncu@example.com")
     slots = third.slots()
     assert slots["verification_locked"] is True
     assert third.asks() is None
     assert third.responses == []  # action_order_status explains and offers a human
+
+
+def test_a_locked_order_stays_locked_for_the_right_contact_in_a_new_conversation() -> None:
+    for guess in ("a@example.com", "b@example.com", "c@example.com"):
+        validate(slots={"order_id": "10045821"}, contact=guess)
+    fresh = validate(slots={"order_id": "10045821"}, contact=AYSE)  # slots as after /restart
+    assert fresh.slots()["verification_locked"] is True
+    assert "verified_customer_id" not in fresh.slots()
+    assert fresh.responses == []
+
+
+def test_one_contact_tried_against_many_orders_is_locked() -> None:
+    for number in ("10045821", "10045822", "19999999"):
+        validate(slots={"order_id": number}, contact="0555 000 11 22")
+    run = validate(slots={"order_id": "10045823"}, contact="+90 555 000 1122")
+    assert run.slots()["verification_locked"] is True
 
 
 def test_a_locked_conversation_asks_nothing() -> None:

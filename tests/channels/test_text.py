@@ -11,6 +11,7 @@ from bot.channels.text import MAX_MESSAGE_LENGTH, incoming_text
     ("  siparişim nerede?  ", "siparişim nerede?"),
     ("sipariş\x00im\x1b[31m nerede", "sipariş im [31m nerede"),
     ("\u202enerede\u200b", "nerede"),
+    ("a\ud800b\udfff", "a b"),  # lone surrogates: JSON carries them, nothing else takes them
     ("/EXTERNAL_handoff_resolved", "EXTERNAL_handoff_resolved"),
     ('/inform{"rating":"5"}', '/inform{"rating":"5"}'),  # buttons still work
     ("🙂👍", "🙂👍"),

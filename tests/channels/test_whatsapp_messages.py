@@ -168,3 +168,31 @@ def test_a_card_stays_within_the_limits() -> None:
     assert len(interactive["body"]["text"]) <= 1024
     buttons = interactive["action"]["buttons"]
     assert len(buttons) <= 3 and all(len(b["reply"]["title"]) <= 20 for b in buttons)
+
+
+@pytest.mark.parametrize("payload", [
+    {"entry": [1, "x", None, [], {"changes": "x"}]},
+    {"entry": [{"changes": [1, {"value": "x"}, {"value": {"messages": "x"}}]}]},
+    {"entry": [{"changes": [{"value": {"messages": [1, "x", {"from": 905321112233}]}}]}]},
+    delivery({"from": "905321112233", "id": "wamid.x", "type": "text", "text": "x"}),
+    delivery({"from": "905321112233", "id": "wamid.x", "type": "interactive",
+              "interactive": "x"}),
+    delivery({"from": "905321112233", "id": "wamid.x", "type": "interactive",
+              "interactive": {"type": "button_reply", "button_reply": ["x"]}}),
+    delivery({"from": "905321112233", "id": "wamid.x", "type": "interactive",
+              "interactive": {"type": ["x"]}}),
+    delivery({"from": "905321112233", "id": "wamid.x", "type": "button", "button": 3}),
+    delivery({"from": "905321112233", "id": "wamid.x", "type": "text",
+              "text": {"body": {"x": 1}}, "timestamp": "yesterday"}),
+])
+def test_wrongly_typed_parts_are_skipped_or_read_as_empty(payload) -> None:
+    for message in inbound_messages(payload):
+        assert message.text == "" and message.sent_at == 0.0
+
+
+@pytest.mark.parametrize("sender", ["+905321112233", "90532\n", "", "abc", "1" * 21, None])
+def test_messages_without_a_valid_sender_or_id_are_skipped(sender) -> None:
+    assert inbound_messages(delivery({"from": sender, "id": "wamid.1", "type": "text",
+                                      "text": {"body": "x"}})) == []
+    assert inbound_messages(delivery({"from": "905321112233", "id": ["x"], "type": "text",
+                                      "text": {"body": "x"}})) == []

@@ -7,7 +7,6 @@ later, pushed on the shopper's own channel; REST only answers the request it was
 from __future__ import annotations
 
 import queue as fifo
-import uuid
 
 import pytest
 import socketio
@@ -22,14 +21,18 @@ pytestmark = pytest.mark.e2e
 class SocketShopper:
     """A shopper on the socket.io channel, collecting what the bot (or an agent) sends."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.session_id = uuid.uuid4().hex
+    def __init__(self, settings: Settings, asked: str | None = None) -> None:
+        """Asks for the session ``asked`` (a new one by default) and takes what the server
+        confirms: ids are the server's to issue."""
         self.inbox: fifo.Queue[dict] = fifo.Queue()
+        confirmed: fifo.Queue[str] = fifo.Queue()
         self.client = socketio.Client()
         self.client.on("bot_uttered", self.inbox.put)
+        self.client.on("session_confirm", confirmed.put)
         self.client.connect(settings.rasa_url, socketio_path="/socket.io",
                             transports=["polling"])
-        self.client.emit("session_request", {"session_id": self.session_id})
+        self.client.emit("session_request", {"session_id": asked})
+        self.session_id = confirmed.get(timeout=30)
 
     def says(self, text: str) -> None:
         self.client.emit("user_uttered", {"message": text, "session_id": self.session_id})

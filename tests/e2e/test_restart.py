@@ -26,7 +26,7 @@ def test_a_restart_loses_nothing(tmp_path, graph_api: GraphApiStandIn) -> None:
         # The waiting shopper keeps their place and the ticket, not a new one.
         assert "2. sıradasınız" in first.says("hala bekliyorum")
         tracker = requests.get(
-            f"{product.settings.rasa_url}/conversations/{first.sender}/tracker",
+            f"{product.settings.rasa_url}/conversations/{first.conversation_id}/tracker",
             params={"token": product.settings.rasa_token}, timeout=10).json()
         assert tracker["slots"]["verified_customer_id"] is not None
         texts = [e.get("text") for e in tracker["events"] if e.get("event") == "user"]

@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, List
 import redis
 import requests
 
+from bot.channels.identity import rest_conversation
 from bot.ops.processes import port_of
 from bot.settings import Settings
 from tests.e2e.test_rest_conversation import variations
@@ -24,6 +25,7 @@ class Chat:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.sender = f"fault-{uuid.uuid4().hex[:8]}"
+        self.conversation_id = rest_conversation(self.sender)
         self.url = f"{settings.rasa_url}/webhooks/rest/webhook"
 
     def send(self, text: str, timeout: float = 60) -> requests.Response:
@@ -43,8 +45,8 @@ class Chat:
 
     def user_turns(self) -> List[str]:
         """Every shopper message the tracker store keeps for this conversation."""
-        tracker = requests.get(f"{self.settings.rasa_url}/conversations/{self.sender}/tracker",
-                               params={"token": self.settings.rasa_token}, timeout=10).json()
+        url = f"{self.settings.rasa_url}/conversations/{self.conversation_id}/tracker"
+        tracker = requests.get(url, params={"token": self.settings.rasa_token}, timeout=10).json()
         return [e["text"] for e in tracker["events"] if e.get("event") == "user"]
 
 

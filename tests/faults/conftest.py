@@ -6,14 +6,14 @@ from typing import Iterator
 
 import pytest
 
-from tests.e2e.conftest import WHATSAPP, graph_api  # noqa: F401  (the Graph API stand-in)
+from tests.e2e.conftest import WHATSAPP
 from tests.e2e.graph_api import GraphApiStandIn
 from tests.profiles import Shop
 
 
 @pytest.fixture(scope="session", params=["default", "prod"])
 def shop(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-         graph_api: GraphApiStandIn) -> Iterator[Shop]:  # noqa: F811
+         graph_api: GraphApiStandIn) -> Iterator[Shop]:  # the session's stand-in
     running = Shop(request.param, tmp_path_factory.mktemp(f"faults-{request.param}"),
                    {**WHATSAPP, "WHATSAPP_GRAPH_URL": graph_api.url})
     try:

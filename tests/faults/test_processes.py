@@ -72,7 +72,8 @@ def test_a_rasa_server_killed_mid_turn_the_client_retries_and_nothing_is_lost(
         shop: Shop) -> None:
     chat = Chat(shop.settings)
     assert "sipariş numara" in chat.says("siparişim nerede").lower()
-    answer = mid_turn(shop, chat.sender, lambda: chat.send("10045821 ayse.yilmaz@example.com"))
+    answer = mid_turn(shop, chat.conversation_id,
+                      lambda: chat.send("10045821 ayse.yilmaz@example.com"))
     # Through the balancer a 5xx, without one a broken connection: the client sends again.
     assert answer is None or answer.status_code >= 500
     assert "10045821 numaralı" in chat.says("10045821 ayse.yilmaz@example.com")

@@ -20,7 +20,8 @@ from tests.reporting import scenario
 KEYS = {"period", "has_data", "conversations", "handoffs", "handed_off_conversations",
         "handoff_rate", "containment_rate", "handoffs_by_reason", "median_wait_minutes",
         "median_handle_minutes", "csat", "csat_by_task", "csat_by_handler", "orders",
-        "contact_rate_per_order", "top_intents", "top_fallbacks", "daily", "definitions"}
+        "contact_rate_per_order", "top_intents", "top_fallbacks", "daily", "by_agent",
+        "definitions"}
 
 
 @pytest.fixture(scope="module")

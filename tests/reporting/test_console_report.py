@@ -9,7 +9,7 @@ import requests
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from bot.settings import Settings
-from tests.e2e.browser import CHROMIUM_FLAGS, chromium_path
+from tests.e2e.browser import CHROMIUM_FLAGS, chromium_path, screenshot
 from tests.web.conftest import PASSWORD, base, login
 
 RANGE = "from=2024-03-18&to=2024-03-20"
@@ -27,6 +27,22 @@ def test_a_supervisor_gets_the_page_and_the_json(report_console: Settings) -> No
     assert (figures["conversations"], figures["handoffs"], figures["orders"]) == (6, 6, 12)
     assert figures["period"] == {"from": "2024-03-18", "to": "2024-03-20",
                                  "timezone": report_console.timezone.key}
+
+
+def test_a_supervisor_downloads_the_tables_as_csv(report_console: Settings) -> None:
+    supervisor = login(report_console, "yonetici")
+    daily = supervisor.get(f"{base(report_console)}/report.csv?{RANGE}&table=daily", timeout=60)
+    assert daily.status_code == 200 and daily.headers["Content-Type"].startswith("text/csv")
+    assert daily.headers["Content-Disposition"] == (
+        'attachment; filename="report-2024-03-18-2024-03-20-daily.csv"')
+    assert daily.content.decode("utf-8-sig").splitlines()[1] == "2024-03-18;2;1"
+    agents = supervisor.get(f"{base(report_console)}/report.csv?{RANGE}&table=agents",
+                            timeout=60)
+    assert agents.content.decode("utf-8-sig").splitlines()[1].startswith("Zeynep;")
+    assert supervisor.get(f"{base(report_console)}/report.csv?{RANGE}&table=x",
+                          timeout=60).status_code == 400
+    assert login(report_console, "temsilci").get(
+        f"{base(report_console)}/report.csv?{RANGE}", timeout=60).status_code == 403
 
 
 def test_the_default_range_ends_today(report_console: Settings) -> None:
@@ -86,4 +102,6 @@ def test_only_supervisors_see_the_link_and_its_charts_load(report_console: Setti
         # A policy without data: would leave every chart blank (natural width 0).
         widths = images.evaluate_all("images => images.map(image => image.naturalWidth)")
         assert len(widths) == 3 and all(width > 300 for width in widths)
+        expect(page.locator("#by-agent")).to_contain_text("Zeynep")
+        screenshot(page, "report.png", full_page=True)
         browser.close()

@@ -55,6 +55,8 @@ EXPECTED = {
     "daily": [{"date": "2024-03-18", "conversations": 2, "handoffs": 1},
               {"date": "2024-03-19", "conversations": 3, "handoffs": 3},
               {"date": "2024-03-20", "conversations": 2, "handoffs": 2}],
+    "by_agent": [{"agent": "Zeynep", "taken": 5, "finished": 4, "median_handle_minutes": 15.0,
+                  "csat": {"average": 3.0, "count": 2}}],
 }
 DATA_URI = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
@@ -105,7 +107,24 @@ def test_the_page_shows_the_figures_and_charts(stores) -> None:
     assert "ayse.yilmaz@example.com" not in page and "a***@example.com" in page
     assert render.labels().reasons["frustration"] in page
     assert render.labels().tasks["cancel_order"] in page
+    assert "<td>Sipariş takibi</td>" in page and "<td>order_status</td>" not in page  # intents
     assert "<form" not in page and "<form" in render.as_html(report, interactive=True)
+
+
+def test_tables_as_csv_and_the_daily_chart_over_the_busy_days(stores) -> None:
+    report = _report(stores, date(2024, 3, 10), date(2024, 3, 20))
+    assert [d.day for d in report.active_days] == [date(2024, 3, n) for n in (17, 18, 19, 20)]
+    daily = render.as_csv(report, "daily").splitlines()
+    assert daily[0] == "Tarih;Konuşma;Temsilciye aktarım"
+    assert len(daily) == 12 and "2024-03-19;3;3" in daily
+    agents = render.as_csv(report, "agents").splitlines()
+    assert agents[0] == ("Temsilci;Üstlendiği;Bitirdiği;Medyan görüşme süresi (dk);"
+                         "Ortalama;Değerlendirme")
+    assert agents[1:] == ["Zeynep;5;4;15;3;2"]
+    with pytest.raises(ValueError):
+        render.as_csv(report, "orders")
+    assert 'id="by-agent"' in render.as_html(report) and "Zeynep" in render.as_html(report)
+    assert _report(stores, date(2024, 4, 1), date(2024, 4, 2)).active_days == ()
 
 
 def test_files_are_named_after_the_range(stores, tmp_path: Path) -> None:

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import threading
-from datetime import datetime, timedelta
 
 import pytest
 import requests
 
-from bot.database.engine import Database
-from bot.handoff import queue
-from tests.web.conftest import base, login
-
-
-def _open_ticket(settings, conversation: str, reason: str = "asked_for_human") -> int:
-    database = Database(settings.database_url)
-    with database.unit_of_work() as session:
-        ticket, _ = queue.open_ticket(
-            session, conversation_id=conversation, channel="rest", reason=reason,
-            summary=json.dumps({"intents": ["complaint"],
-                                                   "last_message": "<script>x</script>"}),
-            sentiment_trail=["angry"], now=datetime.utcnow() - timedelta(minutes=3),
-            customer_id="1", order_id="10045821")
-    database.dispose()
-    return ticket.id
+from tests.web.conftest import base, login, open_ticket
 
 
 @pytest.mark.parametrize("path", ["/console", "/static/console.js"])
@@ -49,7 +32,7 @@ def test_wrong_password_and_forged_login(console) -> None:
 
 def test_writes_need_the_csrf_token(console) -> None:
     browser = login(console)
-    ticket = _open_ticket(console, "csrf-check")
+    ticket = open_ticket(console, "csrf-check")
     del browser.headers["X-CSRF-Token"]
     assert browser.post(f"{base(console)}/api/tickets/{ticket}/claim",
                         timeout=10).status_code == 403
@@ -58,7 +41,7 @@ def test_writes_need_the_csrf_token(console) -> None:
 
 
 def test_queue_claim_race_and_permissions(console) -> None:
-    ticket = _open_ticket(console, "race", reason="angry")
+    ticket = open_ticket(console, "race", reason="angry")
     zeynep, emre = login(console, "temsilci"), login(console, "temsilci2")
     waiting = zeynep.get(base(console) + "/api/queue", timeout=10).json()["waiting"]
     assert waiting[0]["id"] == ticket and waiting[0]["position"] == 1
@@ -89,7 +72,7 @@ def test_queue_claim_race_and_permissions(console) -> None:
 
 
 def test_reply_while_the_assistant_is_down_is_refused_and_nothing_is_lost(console) -> None:
-    ticket = _open_ticket(console, "down")
+    ticket = open_ticket(console, "down")
     browser = login(console, "temsilci")
     assert browser.post(f"{base(console)}/api/tickets/{ticket}/claim", timeout=10).ok
     sent = browser.post(f"{base(console)}/api/tickets/{ticket}/reply",
@@ -119,11 +102,13 @@ def test_security_headers(console) -> None:
 
 
 def test_transfer_to_another_agent(console) -> None:
-    ticket = _open_ticket(console, "transfer")
+    ticket = open_ticket(console, "transfer")
     zeynep, emre = login(console, "temsilci"), login(console, "temsilci2")
     assert zeynep.post(f"{base(console)}/api/tickets/{ticket}/claim", timeout=10).ok
     team = zeynep.get(base(console) + "/api/queue", timeout=10).json()["agents"]
     emre_id = next(a["id"] for a in team if a["name"] == "Emre")
+    assert zeynep.post(f"{base(console)}/api/tickets/{ticket}/transfer", json={"to": "Emre"},
+                       timeout=10).status_code == 400
     assert emre.post(f"{base(console)}/api/tickets/{ticket}/transfer", json={"to": emre_id},
                      timeout=10).status_code == 409  # not his ticket yet
     assert zeynep.post(f"{base(console)}/api/tickets/{ticket}/transfer", json={"to": emre_id},

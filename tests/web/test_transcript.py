@@ -49,4 +49,13 @@ def test_console_triggered_intents_and_silent_events_are_left_out() -> None:
               bot("Merhaba, ben Zeynep.") | {"metadata": {"agent_name": "Zeynep"}}]
     assert transcript_messages(events) == [{
         "from": "agent", "agent_name": "Zeynep", "text": "Merhaba, ben Zeynep.",
-        "template": False, "at": 1.0, "sentiment": None}]
+        "template": False, "at": 1.0, "sentiment": None, "buttons": [], "custom": None}]
+
+
+def test_bot_messages_keep_their_buttons_and_card_for_a_reload() -> None:
+    card = {"type": "product", "product": {"name": "Termos"}}
+    events = [bot("Seçin", [{"title": "Evet", "payload": "/affirm"}]),
+              bot("Termos · 349 TL") | {"data": {"custom": card}}]
+    first, second = transcript_messages(events)
+    assert first["buttons"] == [{"title": "Evet", "payload": "/affirm"}]
+    assert second["custom"] == card

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 import pytest
 import requests
 
+from bot.channels.identity import issue_widget_session
+from bot.database.engine import Database
+from bot.handoff import agents, queue
 from bot.web.widget import storefront_csp
 from tests.web.conftest import base
 
-SESSION = "0123456789abcdef0123456789abcdef"
+SESSION = issue_widget_session("console-test")  # the console fixture's Rasa token
 
 
 def _get(settings, path: str, **kwargs) -> requests.Response:
@@ -52,7 +58,10 @@ def test_config_tells_where_socket_io_is(console) -> None:
                                "socket_path": "/socket.io"}
 
 
-@pytest.mark.parametrize("session_id", ["abc", SESSION.upper(), SESSION + "0", "x" * 32])
+@pytest.mark.parametrize("session_id", [
+    "abc", SESSION.upper(), SESSION + "0", "x" * 32, "905321112233",
+    "0123456789abcdef0123456789abcdef",  # the right shape, not issued by the server
+    issue_widget_session("another-shop")])
 def test_history_rejects_what_is_not_a_session_id(console, session_id: str) -> None:
     response = _get(console, f"/widget/history/{session_id}")
     assert response.status_code == 400
@@ -76,3 +85,26 @@ def test_the_console_still_needs_a_login(console, path: str) -> None:
 def test_storefront_policy_allows_secure_sockets_for_an_https_chat_url() -> None:
     policy = storefront_csp("https://chat.shop.example/")
     assert "connect-src 'self' https://chat.shop.example wss://chat.shop.example;" in policy
+
+
+def test_state_tells_the_header_who_answers_now(console) -> None:
+    assert _get(console, f"/widget/state/{SESSION}").json() == {"state": "assistant"}
+    assert _get(console, "/widget/state/nope").status_code == 400
+    store = Database(console.database_url)
+    conversation = uuid.uuid4().hex
+    try:
+        with store.unit_of_work() as session:
+            ticket, _ = queue.open_ticket(
+                session, conversation_id=conversation, channel="widget",
+                reason="asked_for_human", summary="{}", sentiment_trail=[],
+                now=datetime.utcnow())
+        waiting = _get(console, f"/widget/state/{conversation}")
+        assert waiting.headers["Access-Control-Allow-Origin"] == "*"
+        assert waiting.json()["state"] == "queue" and waiting.json()["place"] >= 1
+        with store.unit_of_work() as session:
+            agent = next(a for a in agents.active_agents(session))
+            assert queue.claim(session, ticket.id, agent.id, datetime.utcnow())
+        assert _get(console, f"/widget/state/{conversation}").json() == {
+            "state": "agent", "agent_name": agent.display_name}
+    finally:
+        store.dispose()

@@ -20,26 +20,38 @@
     placeholder: "Mesajınızı yazın…",
     send: "Gönder",
     typing: "Asistan yazıyor…",
+    agentTyping: "{name} yazıyor…",
     welcome: "Merhaba! Siparişleriniz, iadeler, kargo ve ürün önerileri için buradayım. " +
       "Nasıl yardımcı olabilirim?",
     connecting: "Bağlanıyor…",
     online: "Çevrimiçi",
+    inQueue: "Temsilci sırasında: {place}. sıradasınız",
+    withAgent: "{name} · Müşteri temsilcisi",
     reconnecting: "Bağlantı yeniden kuruluyor…",
     unavailable: "Şu anda bağlanamıyorum; lütfen biraz sonra tekrar deneyin.",
     offline: "Bağlantı koptu; mesajınız bağlantı gelince gönderilecek.",
     you: "Siz:",
     bot: "Asistan:",
     agentRole: "Müşteri temsilcisi",
-    currency: "TL",
     rating: "{rating} / 5 · {count} değerlendirme",
     choices: "Seçenekler",
+    quickStart: "Hızlı başlangıç",
+    starts: ["Siparişim nerede?", "İade yapmak istiyorum", "Ürün önerir misin?",
+      "Temsilciyle görüşmek istiyorum"],
+    stars: "Puanınız (1-5 yıldız)",
+    starLabel: "{n} yıldız",
+    skip: "Geç",
+    skipped: "Değerlendirmeyi geçtiniz.",
   };
 
   const MAX_LENGTH = 2000;
   const TYPING_TIMEOUT_MS = 20000;
+  const AGENT_TYPING_MS = 5000; // the console says so again while the agent types
   const REMEMBERED_LABELS = 50;
   const STORAGE_PREFIX = "asistan.";
   const URL_PATTERN = /https?:\/\/[^\s<>"']+/g;
+  // The rating question's buttons (domain.yml): drawn as stars, with a skip button.
+  const RATING_PAYLOAD = /^\/inform\{"rating":"([1-5])"\}$/;
 
   const script = document.currentScript;
   if (!script || window.asistanWidgetLoaded) return; // pasted twice: the first one wins
@@ -77,16 +89,11 @@
     return node;
   }
 
-  /** The conversation's id: 32 random hex characters, kept so a reload continues the chat. */
+  /** The conversation's id, issued by the server (session_confirm) and kept so a reload
+   * continues the chat; "" until the server has issued one. */
   function sessionId() {
-    let id = storage.read("session", null);
-    if (typeof id !== "string" || !/^[0-9a-f]{32}$/.test(id)) {
-      const bytes = new Uint8Array(16);
-      window.crypto.getRandomValues(bytes);
-      id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-      storage.write("session", id);
-    }
-    return id;
+    const id = storage.read("session", null);
+    return typeof id === "string" && /^[0-9a-f]{32}$/.test(id) ? id : "";
   }
 
   // ---- the UI ----------------------------------------------------------------------------
@@ -126,11 +133,14 @@
   closeButton.setAttribute("aria-label", TEXT.closeChat);
   header.append(heading, closeButton);
 
-  const log = el("ol", "log");
-  log.setAttribute("role", "log");
-  log.setAttribute("aria-live", "polite");
-  log.setAttribute("aria-label", TEXT.messages);
-  log.tabIndex = 0; // keyboard users can scroll a long chat
+  // The live region scrolls; the messages inside it stay a list.
+  const logBox = el("div", "log");
+  logBox.setAttribute("role", "log");
+  logBox.setAttribute("aria-live", "polite");
+  logBox.setAttribute("aria-label", TEXT.messages);
+  logBox.tabIndex = 0; // keyboard users can scroll a long chat
+  const log = el("ol", "messages");
+  logBox.appendChild(log);
 
   const typing = el("div", "typing", TEXT.typing);
   typing.setAttribute("role", "status");
@@ -146,7 +156,7 @@
   sendButton.type = "submit";
   form.append(input, sendButton);
 
-  panel.append(header, log, typing, form);
+  panel.append(header, logBox, typing, form);
   frame.append(launcher, panel);
   root.append(stylesheet, frame);
 
@@ -184,7 +194,7 @@
   }
 
   function scrollToEnd() {
-    log.scrollTop = log.scrollHeight;
+    logBox.scrollTop = logBox.scrollHeight;
   }
 
   launcher.addEventListener("click", () => (panel.hidden ? openPanel() : closePanel()));
@@ -257,70 +267,173 @@
     return item;
   }
 
-  function renderCard(card) {
+  /**
+   * One element of a generic template (Rasa's card shape); `facts` adds the rating. The
+   * card's reply buttons work only on a `live` card (not on one redrawn from the history).
+   */
+  function renderCard(element, facts, live) {
     const box = el("div", "card");
-    const image = el("div", "card-image");
-    image.setAttribute("aria-hidden", "true");
+    const image = el("img", "card-image");
+    image.alt = "";
+    if (element.image_url) image.src = String(element.image_url);
     const body = el("div", "card-body");
-    body.append(el("p", "card-name", String(card.name || "")),
-      el("p", "card-price", `${card.price} ${TEXT.currency}`));
-    const rating = parseFloat(String(card.rating).replace(",", "."));
-    if (!Number.isNaN(rating)) {
+    const name = el("p", "card-name");
+    const link = element.default_action && safeLink(String(element.default_action.url || ""));
+    if (link) {
+      link.textContent = String(element.title || "");
+      name.appendChild(link);
+    } else {
+      name.textContent = String(element.title || "");
+    }
+    body.append(name, el("p", "card-price", String(element.subtitle || "")));
+    const rating = Number(facts && facts.rating);
+    if (facts && facts.rating !== null && !Number.isNaN(rating)) {
       const full = Math.round(Math.min(5, Math.max(0, rating)));
       const stars = el("span", "stars", "★".repeat(full) + "☆".repeat(5 - full));
       stars.setAttribute("aria-hidden", "true");
-      const count = Number(card.rating_count || 0).toLocaleString("tr-TR");
+      const shown = rating.toLocaleString("tr-TR", { minimumFractionDigits: 1,
+        maximumFractionDigits: 1 });
+      const count = Number(facts.rating_count || 0).toLocaleString("tr-TR");
       const line = el("p", "card-rating");
-      line.append(stars, el("span", "", format(TEXT.rating, { rating: card.rating, count })));
+      line.append(stars, el("span", "", format(TEXT.rating, { rating: shown, count })));
       body.appendChild(line);
+    }
+    const links = [];
+    const replies = [];
+    for (const button of element.buttons || []) {
+      if (button.type === "web_url") {
+        const anchor = safeLink(String(button.url || ""));
+        if (anchor) {
+          anchor.textContent = String(button.title);
+          anchor.className = "card-link";
+          links.push(anchor);
+        }
+      } else if (button.payload) {
+        replies.push(button);
+      }
+    }
+    if (links.length) {
+      const row = el("p", "card-links");
+      row.append(...links);
+      body.appendChild(row);
+    }
+    if (replies.length) {
+      const group = renderButtons(replies);
+      if (!live) for (const button of group.querySelectorAll("button")) button.disabled = true;
+      body.appendChild(group);
     }
     box.append(image, body);
     return box;
   }
 
+  function choose(group, button, payload, title) {
+    for (const other of group.querySelectorAll("button")) other.disabled = true;
+    button.classList.add("chosen");
+    rememberLabel(payload, title);
+    send(payload, title);
+    input.focus();
+  }
+
   function renderButtons(buttons) {
+    const ratings = buttons.map((b) => RATING_PAYLOAD.exec(String(b.payload)));
+    if (ratings.every(Boolean) && ratings.length === 5) return renderStars(buttons, ratings);
     const group = el("div", "choices");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", TEXT.choices);
     for (const choice of buttons) {
       const button = el("button", "choice", String(choice.title));
       button.type = "button";
-      button.addEventListener("click", () => {
-        for (const other of group.querySelectorAll("button")) other.disabled = true;
-        button.classList.add("chosen");
-        rememberLabel(String(choice.payload), String(choice.title));
-        send(String(choice.payload), String(choice.title));
-        input.focus();
-      });
+      button.addEventListener("click",
+        () => choose(group, button, String(choice.payload), String(choice.title)));
       group.appendChild(button);
     }
     return group;
   }
 
+  /** The rating question: five stars from 1 to 5 and a skip button that sends nothing. */
+  function renderStars(buttons, ratings) {
+    const group = el("div", "choices stars-row");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", TEXT.stars);
+    const ordered = buttons.map((b, i) => [Number(ratings[i][1]), b]).sort((x, y) => x[0] - y[0]);
+    const stars = [];
+    for (const [n, choice] of ordered) {
+      const label = format(TEXT.starLabel, { n });
+      const button = el("button", "star", "★");
+      button.type = "button";
+      button.setAttribute("aria-label", label);
+      const light = () => {
+        if (!button.disabled) stars.forEach((star, i) => star.classList.toggle("lit", i < n));
+      };
+      button.addEventListener("mouseenter", light);
+      button.addEventListener("focus", light);
+      button.addEventListener("click", () => {
+        light();
+        choose(group, button, String(choice.payload), label);
+      });
+      stars.push(button);
+      group.appendChild(button);
+    }
+    group.addEventListener("mouseleave", () => {
+      if (!group.querySelector(".chosen")) stars.forEach((star) => star.classList.remove("lit"));
+    });
+    const skip = el("button", "choice skip", TEXT.skip);
+    skip.type = "button";
+    skip.addEventListener("click", () => {
+      for (const other of group.querySelectorAll("button")) other.disabled = true;
+      group.after(el("p", "notice", TEXT.skipped));
+      input.focus();
+    });
+    group.appendChild(skip);
+    return group;
+  }
+
   /**
-   * A bot_uttered message: text, buttons (`quick_replies` in Rasa's stock format), or a
-   * product card, whose text is the same facts written out for text-only channels.
+   * A bot_uttered event in one of Rasa's socket.io shapes: text, text with quick replies
+   * (or buttons), a generic template (product cards) or an image attachment; `metadata`
+   * carries the agent's name and a card's rating. `live`: buttons can still be pressed.
    */
+  function renderEvent(data, live) {
+    if (!data || typeof data !== "object") return;
+    const metadata = data.metadata && typeof data.metadata === "object" ? data.metadata : {};
+    const attachment = data.attachment && typeof data.attachment === "object"
+      ? data.attachment : null;
+    const text = typeof data.text === "string" ? data.text : "";
+    const buttons = data.quick_replies || data.buttons;
+    const hasButtons = live && Array.isArray(buttons) && buttons.length > 0;
+    if (!text && !attachment && !hasButtons) return; // custom JSON: nothing to draw here
+    const item = metadata.agent_name
+      ? addMessage("agent", text, String(metadata.agent_name))
+      : addMessage("bot", text);
+    if (attachment && attachment.type === "template" && attachment.payload) {
+      for (const element of attachment.payload.elements || []) {
+        item.appendChild(renderCard(element, metadata.product, live));
+      }
+    } else if (attachment && attachment.type === "image" && attachment.payload) {
+      const image = el("img", "attachment");
+      image.alt = "";
+      image.src = String(attachment.payload.src || "");
+      item.appendChild(image);
+    }
+    if (hasButtons) item.appendChild(renderButtons(buttons));
+    if (metadata.agent_name) showState({ state: "agent", agent_name: metadata.agent_name });
+  }
+
   function showBotMessage(data) {
     hideTyping();
-    if (!data || typeof data !== "object") return;
-    const text = data.card ? "" : data.text;
-    const item = data.agent_name
-      ? addMessage("agent", text, String(data.agent_name))
-      : addMessage("bot", text);
-    if (data.card) item.appendChild(renderCard(data.card));
-    const buttons = data.buttons || data.quick_replies;
-    if (Array.isArray(buttons) && buttons.length) item.appendChild(renderButtons(buttons));
+    renderEvent(data, true);
     scrollToEnd();
     if (panel.hidden) setUnread(true);
+    refreshState();
   }
 
   let typingTimer = 0;
 
-  function showTyping() {
+  function showTyping(text = TEXT.typing, timeout = TYPING_TIMEOUT_MS) {
+    typing.textContent = text;
     typing.hidden = false;
     window.clearTimeout(typingTimer);
-    typingTimer = window.setTimeout(hideTyping, TYPING_TIMEOUT_MS);
+    typingTimer = window.setTimeout(hideTyping, timeout);
   }
 
   function hideTyping() {
@@ -348,6 +461,9 @@
 
   /** Sends now, or keeps the message (across reloads) until the connection is back. */
   function send(message, shown) {
+    for (const open of log.querySelectorAll(".choices button:not(:disabled)")) {
+      open.disabled = true; // a question answered by typing is answered
+    }
     const item = addMessage("user", shown);
     if (ready) {
       socket.emit("user_uttered", { message, session_id: sessionId() });
@@ -396,30 +512,94 @@
     });
   }
 
-  /** What was said before (also by an agent while the page was closed), then the outbox. */
+  /** The welcome, with buttons for what shoppers ask most. */
+  function welcome() {
+    const item = addMessage("bot", TEXT.welcome);
+    const group = el("div", "choices");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", TEXT.quickStart);
+    for (const start of TEXT.starts) {
+      const button = el("button", "choice", start);
+      button.type = "button";
+      button.addEventListener("click", () => choose(group, button, start, start));
+      group.appendChild(button);
+    }
+    item.appendChild(group);
+  }
+
+  /**
+   * What was said before (also by an agent while the page was closed), then the outbox.
+   * Cards come back as cards; the buttons of a question not yet answered come back too.
+   */
   async function showConversation() {
     let messages = [];
     try {
-      messages = (await fetchJson(`widget/history/${sessionId()}`)).messages;
+      if (sessionId()) messages = (await fetchJson(`widget/history/${sessionId()}`)).messages;
     } catch (error) {
       console.warn("Asistan: no chat history", error);
     }
     const labels = storage.read("labels", {});
     const outbox = storage.read("outbox", []);
     log.replaceChildren();
-    if (!messages.length && !outbox.length) addMessage("bot", TEXT.welcome);
-    for (const message of messages) {
+    if (!messages.length && !outbox.length) welcome();
+    const lastUser = messages.map((m) => m.from).lastIndexOf("user");
+    messages.forEach((message, index) => {
       if (message.from !== "user") {
-        addMessage(message.from, message.text, message.agent_name);
+        for (const event of message.events || []) renderEvent(event, index > lastUser);
       } else if (labels[message.text] || !message.text.startsWith("/")) {
         addMessage("user", labels[message.text] || message.text);
       } // else: a button pressed on another device; its title is unknown here
-    }
+    });
     for (const { shown } of outbox) {
       addMessage("user", shown).appendChild(el("p", "notice", TEXT.offline));
     }
     scrollToEnd();
   }
+
+  /** The header's second line: the assistant, the place in the agents' queue, or the agent. */
+  function showState(state) {
+    if (!ready) return;
+    if (state.state === "queue") status.textContent = format(TEXT.inQueue, state);
+    else if (state.state === "agent") {
+      status.textContent = format(TEXT.withAgent, { name: state.agent_name });
+    } else status.textContent = TEXT.online;
+    withPeople = state.state === "queue" || state.state === "agent";
+    listen();
+  }
+
+  async function refreshState() {
+    try {
+      showState(await fetchJson(`widget/state/${sessionId()}`));
+    } catch (error) { /* the header keeps what it said */ }
+  }
+
+  // While people have the chat (queue or agent), the server pushes who answers and when
+  // the agent is typing, and the shopper's typing is shown to the agent.
+  let withPeople = false;
+  let events = null;
+  let lastTypingSent = 0;
+
+  function listen() {
+    if (withPeople && !events && typeof EventSource === "function") {
+      events = new EventSource(new URL(`widget/events/${sessionId()}`, BASE).href);
+      events.addEventListener("state", (event) => showState(JSON.parse(event.data)));
+      events.addEventListener("typing", (event) => {
+        const { agent_name: name } = JSON.parse(event.data);
+        showTyping(format(TEXT.agentTyping, { name }), AGENT_TYPING_MS);
+      });
+    } else if (!withPeople && events) {
+      events.close();
+      events = null;
+    }
+  }
+
+  input.addEventListener("input", () => {
+    const now = Date.now();
+    if (!withPeople || now - lastTypingSent < 3000) return;
+    lastTypingSent = now;
+    fetch(new URL(`widget/typing/${sessionId()}`, BASE), { method: "POST", credentials: "omit" })
+      .catch(() => { /* only a hint for the agent */ });
+  });
 
   async function connect() {
     status.textContent = TEXT.connecting;
@@ -428,9 +608,11 @@
     socket = io(config.socket_url, { path: config.socket_path });
     socket.on("connect", () => socket.emit("session_request", { session_id: sessionId() }));
     socket.on("session_confirm", (confirmed) => {
-      if (confirmed !== sessionId()) return;
+      if (typeof confirmed !== "string" || !/^[0-9a-f]{32}$/.test(confirmed)) return;
+      storage.write("session", confirmed); // a new id when the one kept was not the server's
       ready = true;
       status.textContent = TEXT.online;
+      refreshState();
       flushOutbox();
     });
     socket.on("disconnect", (reason) => {
