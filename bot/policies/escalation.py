@@ -32,7 +32,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.dialogue.names import EXTERNAL_PREFIX, MISSED_INTENTS
 from bot.handoff.reasons import HandoffReason
-from bot.nlu.sentiment import is_profane, is_shouting, is_threat, lexicon
+from bot.nlu.sentiment import SHOUT_MIN_LETTERS, is_profane, is_threat, lexicon
 from bot.policies.dialogue import csat_just_asked, is_rating
 from bot.text.vocabulary import first_match, is_confused, is_irony, mentions, shopping_words
 
@@ -87,7 +87,9 @@ def _gives_detail(event: UserUttered) -> bool:
 
 
 def _marked_angry(text: str) -> bool:
-    return (is_profane(text) or is_threat(text) or is_shouting(text)
+    letters = [c for c in text if c.isalpha()]
+    shouting = len(letters) >= SHOUT_MIN_LETTERS and all(c.isupper() for c in letters)
+    return (shouting or "!!" in text or is_profane(text) or is_threat(text)
             or mentions(text, lexicon().anger_words))
 
 
