@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,6 +22,7 @@ from typing import Any, Dict, Iterable, List, Tuple
 import requests
 import yaml
 
+from bot.channels.identity import rest_conversation
 from bot.database.engine import Database
 from bot.handoff import queue
 from bot.settings import Settings, get_settings
@@ -35,6 +37,7 @@ DEMO = Path(__file__).parents[2] / "bot" / "store" / "data" / "demo.yml"
 # The words the bot uses for each order status (domain.yml's utter_order_* responses).
 STATUS_LABELS = yaml.safe_load((HERE / "status_labels.yml").read_text("utf-8"))
 PLACEHOLDER = re.compile(r"\{(order|return|policy):([^}]+)\}")
+TRACKER_WAIT_SECONDS = 5
 EXPECTATION_KEYS = {"contains", "any", "not_contains", "action", "not_action", "buttons",
                     "slots", "handoff"}
 
@@ -170,11 +173,22 @@ class Player:
             source.close()
             target.close()
 
-    def _tracker(self, sender: str) -> Dict[str, Any]:
-        response = requests.get(f"{self.settings.rasa_url}/conversations/{sender}/tracker",
-                                params={"token": self.settings.rasa_token}, timeout=30)
-        response.raise_for_status()
-        return response.json()
+    def _tracker(self, sender: str, turns: int) -> Dict[str, Any]:
+        """The conversation once the server has stored the ``turns``-th message's turn (the
+        reply may come back before the turn is saved)."""
+        deadline = time.monotonic() + TRACKER_WAIT_SECONDS
+        while True:
+            response = requests.get(
+                f"{self.settings.rasa_url}/conversations/{sender}/tracker",
+                params={"token": self.settings.rasa_token}, timeout=30)
+            response.raise_for_status()
+            tracker = response.json()
+            events = tracker["events"]
+            users = sum(1 for e in events if e.get("event") == "user")
+            settled = events and events[-1].get("name") == "action_listen"
+            if (users >= turns and settled) or time.monotonic() > deadline:
+                return tracker
+            time.sleep(0.05)
 
     def _has_ticket(self, sender: str) -> bool:
         with self.own.unit_of_work() as session:
@@ -184,6 +198,7 @@ class Player:
         self.reset_store()
         result = Result(conversation)
         sender = f"conv-{uuid.uuid4().hex[:10]}"
+        conversation_id = rest_conversation(sender)  # the server's name for the REST sender
         offered: List[Dict[str, Any]] = []
         seen_events = 0
         for number, turn in enumerate(conversation.turns, 1):
@@ -200,7 +215,7 @@ class Player:
             offered = [b for reply in replies for b in reply.get("buttons") or []]
             reply = reply_text(replies)
             result.transcript += [f"> {message}", *[f"< {line}" for line in reply.splitlines()]]
-            tracker = self._tracker(sender)
+            tracker = self._tracker(conversation_id, number)
             events = tracker["events"][seen_events:]
             seen_events = len(tracker["events"])
             actions = [e.get("name") for e in events if e.get("event") == "action"]
@@ -209,7 +224,7 @@ class Player:
             ran = ", ".join(a for a in actions if a != "action_listen")
             result.transcript.append(f"  ({', '.join(map(str, intents))}) [{ran}]")
             for failure in self.check(turn.get("expect") or {}, reply, offered, actions,
-                                      tracker, sender):
+                                      tracker, conversation_id):
                 result.failures.append(f"{where}: {failure}")
         return result
 
