@@ -37,6 +37,7 @@ from bot.text.vocabulary import (
     is_irony,
     is_question,
     mentions,
+    only_confusion,
     rating_in,
     shopping_words,
 )
@@ -192,6 +193,10 @@ class DialoguePolicy(Policy):
         if message.intent_name != "faq" or len(parts) < 2 or all(
                 first_match(part, "faq_topics") for part in parts):
             return None  # one clause, or every clause a shop question
+        named = next((task for part in parts if (task := first_match(part, "task_words"))),
+                     None)
+        if named in entries:
+            return named
         ranking = (message.parse_data or {}).get("intent_ranking") or []
         return next((r["name"] for r in ranking[1:self.config["ranking_depth"]]
                      if r.get("name") in entries and r.get("name") not in NOT_SECOND
@@ -208,6 +213,8 @@ class DialoguePolicy(Policy):
             return STORE_RATING
         if is_irony(text):
             return COMPLAINT
+        if only_confusion(text) and not details:
+            return TAKE_YOUR_TIME
         loop = tracker.active_loop_name
         if loop:
             if is_confused(text) and not details:

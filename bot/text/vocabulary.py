@@ -106,3 +106,14 @@ def fact_of(topic: str, text: str) -> str | None:
         if mentions(text, words):
             return fact
     return None
+
+
+def only_confusion(text: str) -> bool:
+    """A message that says nothing but that the shopper lost their thread: whatever intent
+    the classifier gives it, there is no request in it."""
+    pattern = _pattern(tuple(shopping_words()["confusion"]))
+    if pattern is None or not pattern.search(_folded(text)):
+        return False
+    rest = re.sub(r"[^\w\s]", " ", pattern.sub(" ", _folded(text))).split()
+    fillers = {fold(word) for word in shopping_words()["fillers"]}
+    return len([word for word in rest if word not in fillers]) <= 1
