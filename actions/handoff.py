@@ -21,14 +21,15 @@ from actions.common import (
     shop_now,
     stored_time,
 )
-from actions.satisfaction import ask_csat
+from actions.satisfaction import HUMAN_TASK, ask_csat
 from bot.handoff import queue
 from bot.handoff.reasons import HandoffReason
+from bot.nlu.sentiment import is_threat
 from bot.shop.types import ShopPolicies
 from bot.text.contacts import parse_contact, parse_order_number
 from bot.text.formatting import weekday_time
 from bot.text.masking import mask_text
-from bot.text.vocabulary import first_match
+from bot.text.vocabulary import first_match, mentions, shopping_words
 
 logger = logging.getLogger(__name__)
 # Actions worth telling the agent about: what the bot already tried.
@@ -73,6 +74,16 @@ def next_opening(policies: ShopPolicies, local_now: datetime) -> datetime | None
     return None
 
 
+def apology_kind(tracker: Tracker) -> str:
+    """What the apology names: a legal threat, a safety matter, or the problem described."""
+    text = tracker.latest_message.get("text") or ""
+    if is_threat(text):
+        return "legal"
+    if mentions(text, shopping_words()["safety"]):
+        return "safety"
+    return first_match(text, "complaint_types") or "generic"
+
+
 class ActionCalmApology(Action):
     """A calm, specific apology before an angry shopper is handed to a person."""
 
@@ -81,15 +92,17 @@ class ActionCalmApology(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        kind = first_match(tracker.latest_message.get("text"), "complaint_types") or "generic"
-        dispatcher.utter_message(response=f"utter_apology_{kind}")
+        dispatcher.utter_message(response=f"utter_apology_{apology_kind(tracker)}")
         return []
 
 
-def _enqueue(session: Session, ticket_fields: Dict[str, Any], now: datetime
-             ) -> Tuple[queue.TicketView, int, timedelta | None]:
-    """The conversation's ticket (opened if new), its place and the expected wait."""
+def _enqueue(session: Session, ticket_fields: Dict[str, Any], now: datetime,
+             callback: str | None = None) -> Tuple[queue.TicketView, int, timedelta | None]:
+    """The conversation's ticket (opened if new) with any call-back contact the request
+    carried ("temsilci istiyorum, numaram 0532..."), its place and the expected wait."""
     ticket, _ = queue.open_ticket(session, now=now, **ticket_fields)
+    if callback is not None:
+        queue.leave_callback(session, ticket_fields["conversation_id"], callback)
     place = queue.position(session, ticket)
     return ticket, place, queue.expected_wait(session, place, now)
 
@@ -115,6 +128,7 @@ class ActionHandoff(Action):
         now = shop_now()
         customer = tracker.get_slot("verified_customer_id")
         summary = summarise(tracker)
+        callback = _contact_in(tracker)
         ticket_fields = {
             "conversation_id": tracker.sender_id,
             "channel": tracker.get_latest_input_channel() or "rest", "reason": reason,
@@ -126,8 +140,8 @@ class ActionHandoff(Action):
         try:
             with answered_if_down(dispatcher):
                 policies = await shop().policies()
-                ticket, place, wait = await own_database().run(_enqueue, ticket_fields,
-                                                               stored_time(now))
+                ticket, place, wait = await own_database().run(
+                    _enqueue, ticket_fields, stored_time(now), callback)
         except StoreUnavailable:
             return []
         logger.info("handoff (%s): ticket %s, place %s", reason, ticket.id, place)
@@ -138,6 +152,8 @@ class ActionHandoff(Action):
                 minutes = max(1, round(wait.total_seconds() / 60))
                 dispatcher.utter_message(response="utter_handoff_wait", minutes=minutes)
             dispatcher.utter_message(response="utter_handoff_context")
+            if callback is not None:
+                dispatcher.utter_message(response="utter_callback_saved")
         else:
             opening = next_opening(policies, now)
             dispatcher.utter_message(response="utter_handoff_offline",
@@ -148,6 +164,11 @@ class ActionHandoff(Action):
                 SlotSet("handoff_active", True), SlotSet("handoff_reason", reason)]
 
 
+def _contact_in(tracker: Tracker) -> str | None:
+    contact = parse_contact(tracker.latest_message.get("text") or "")
+    return contact.value if contact is not None else None
+
+
 class ActionWaitForAgent(Action):
     """While people have the conversation: keep messages, tell the place, take call-backs."""
 
@@ -156,19 +177,25 @@ class ActionWaitForAgent(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        contact = parse_contact(tracker.latest_message.get("text") or "")
-        callback = contact.value if contact is not None else None
+        callback = _contact_in(tracker)
         try:
             with answered_if_down(dispatcher):
                 ticket = await own_database().run(_waiting, tracker.sender_id, callback)
                 place = (await own_database().run(queue.position, ticket)
                          if ticket is not None else 0)
+                policies = await shop().policies() if place and callback is None else None
         except StoreUnavailable:
             return []
         if ticket is None:
             return [SlotSet("handoff_active", False), SlotSet("handoff_reason", None)]
-        if contact is not None:
+        now = shop_now()
+        if callback is not None:
             dispatcher.utter_message(response="utter_callback_saved")
+        elif policies is not None and not policies.is_support_open(now):
+            # At night "en kısa sürede" would be a promise: say when the desk opens.
+            opening = next_opening(policies, now)
+            dispatcher.utter_message(response="utter_handoff_waiting_offline",
+                                     next_open=weekday_time(opening) if opening else "")
         elif place:
             dispatcher.utter_message(response="utter_handoff_waiting", position=place)
         # With an agent in the conversation the bot stays silent: the agent answers.
@@ -184,4 +211,4 @@ class ActionAfterHandoff(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         return [SlotSet("handoff_active", False), SlotSet("handoff_reason", None),
-                *ask_csat(dispatcher, "human", "utter_ask_csat_human")]
+                *ask_csat(dispatcher, HUMAN_TASK, "utter_ask_csat_human")]

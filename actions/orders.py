@@ -19,6 +19,7 @@ from actions.common import (
     shop,
     shop_today,
 )
+from actions.dialogue import ask
 from actions.satisfaction import ask_csat_once
 from actions.verification import (
     VerifiedOrderForm,
@@ -28,7 +29,7 @@ from actions.verification import (
 )
 from bot.settings import get_settings
 from bot.shop.types import OrderDetails, OrderStatus
-from bot.text.formatting import day, moment, money, short_day
+from bot.text.formatting import day, local_day, moment, money, short_day
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,8 @@ def order_replies(
         return [("utter_order_preparing", {**base, **policies})]
     if status == OrderStatus.CANCELLED.value:
         cancelled = details.cancelled_at or details.placed_at
-        return [("utter_order_cancelled", {**base, "cancelled_day": short_day(cancelled.date())})]
+        return [("utter_order_cancelled", {**base,
+                                          "cancelled_day": short_day(local_day(cancelled, tz))})]
     if status == OrderStatus.RETURNED.value:
         return [("utter_order_returned", base)]
     if status == OrderStatus.DELIVERED.value and details.delivered_at is not None:
@@ -106,7 +108,7 @@ class ActionAskOrderId(Action):
     ) -> List[EventType]:
         customer_id = verified_customer(tracker)
         if customer_id is None:
-            dispatcher.utter_message(response="utter_ask_order_id")
+            ask(dispatcher, tracker, domain, "order_id", "utter_ask_order_id")
             return []
         try:
             with answered_if_down(dispatcher):
@@ -116,9 +118,11 @@ class ActionAskOrderId(Action):
         if not recent:
             dispatcher.utter_message(response="utter_orders_none")
             return []
+        tz = get_settings().timezone
         buttons = [
             {
-                "title": f"{o.order_id} · {short_day(o.placed_at.date())} · {money(o.total)} TL",
+                "title": (f"{o.order_id} · {short_day(local_day(o.placed_at, tz))}"
+                          f" · {money(o.total)} TL"),
                 "payload": f'/inform{{"order_id":"{o.order_id}"}}',
             }
             for o in recent
@@ -150,9 +154,9 @@ class ActionOrderStatus(Action):
         if details is None:
             return await not_found_events(dispatcher, tracker)
         settings = get_settings()
-        for response, variables in order_replies(
-            details, policies, settings.timezone, shop_today()
-        ):
+        replies = order_replies(details, policies, settings.timezone, shop_today())
+        for response, variables in replies:
             dispatcher.utter_message(response=response, **variables)
+        late = any(response == "utter_order_late" for response, _ in replies)
         return (done + [SlotSet("last_order_id", number)]
-                + ask_csat_once(dispatcher, tracker, "order_status"))
+                + ask_csat_once(dispatcher, tracker, "order_status", ended_well=not late))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from typing import Any, Dict, List, Tuple
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -28,15 +29,23 @@ from actions.verification import (
     verified_customer,
     verified_order,
 )
-from bot.shop.types import RETURN_REASONS, ReturnBlock, ReturnOptions, ReturnView
+from bot.settings import get_settings
+from bot.shop.types import (
+    RETURN_REASONS,
+    ReturnBlock,
+    ReturnOptions,
+    ReturnStatus,
+    ReturnView,
+)
 from bot.text.contacts import parse_order_number
-from bot.text.formatting import day, money
+from bot.text.formatting import day, local_day, money
 from bot.text.vocabulary import first_match
 
 logger = logging.getLogger(__name__)
 
 ALL_ITEMS = "all"
 MAX_REPORTED_RETURNS = 3
+APOLOGIES = ("utter_refund_overdue", "utter_return_status_rejected")
 BLOCK_RESPONSES = {
     ReturnBlock.NOT_DELIVERED: "utter_return_blocked_not_delivered",
     ReturnBlock.WINDOW_CLOSED: "utter_return_blocked_window_closed",
@@ -129,6 +138,22 @@ class ActionAskReturnItems(Action):
         return []
 
 
+async def _tell_open_return(dispatcher: CollectingDispatcher, customer_id: str, order_id: str,
+                            variables: Dict[str, Any]) -> bool:
+    """Asked again for a return already open: its code and drop-off steps once more."""
+    try:
+        with answered_if_down(dispatcher):
+            views = await shop().returns(customer_id, order_id)
+    except StoreUnavailable:
+        return True
+    waiting = [v for v in views if v.status == ReturnStatus.AWAITING_DROPOFF.value]
+    if not waiting:
+        return False
+    dispatcher.utter_message(response="utter_return_exists_order", order_id=order_id,
+                             code=waiting[0].code, **variables)
+    return True
+
+
 class ActionOpenReturn(Action):
     """Opens the return (once), or explains why the order cannot be returned."""
 
@@ -157,6 +182,9 @@ class ActionOpenReturn(Action):
             return reset
         if options.reason is ReturnBlock.NOT_FOUND:
             return await not_found_events(dispatcher, tracker)
+        if (opened is None and options.reason is ReturnBlock.ALREADY_RETURNED
+                and await _tell_open_return(dispatcher, customer_id, order_id, variables)):
+            return reset
         if opened is None:
             if options.reason in BLOCK_RESPONSES:
                 window_end = day(options.window_ends) if options.window_ends else ""
@@ -172,7 +200,8 @@ class ActionOpenReturn(Action):
         if opened.priority:
             dispatcher.utter_message(response="utter_return_priority")
         return (reset + [SlotSet("last_order_id", order_id)]
-                + ask_csat_once(dispatcher, tracker, "return_request"))
+                + ask_csat_once(dispatcher, tracker, "return_request",
+                                ended_well=not opened.priority))
 
 
 class ValidateReturnStatusForm(VerifiedOrderForm):
@@ -188,8 +217,8 @@ class ValidateReturnStatusForm(VerifiedOrderForm):
         return await super().required_slots(domain_slots, dispatcher, tracker, domain)
 
 
-def return_replies(view: ReturnView, policy_texts: Dict[str, Any],
-                   today: date) -> List[Tuple[str, Dict[str, Any]]]:
+def return_replies(view: ReturnView, policy_texts: Dict[str, Any], today: date,
+                   tz: ZoneInfo) -> List[Tuple[str, Dict[str, Any]]]:
     """The responses that describe one return and its refund, with the data's own dates."""
     variables = {
         **policy_texts,
@@ -197,7 +226,7 @@ def return_replies(view: ReturnView, policy_texts: Dict[str, Any],
         "items": ", ".join(view.items),
         "refund_amount": money(view.refund_amount) if view.refund_amount is not None else "",
         "promised_day": day(view.refund_promised) if view.refund_promised else "",
-        "paid_day": day(view.refund_paid_at.date()) if view.refund_paid_at else "",
+        "paid_day": day(local_day(view.refund_paid_at, tz)) if view.refund_paid_at else "",
     }
     if view.refund_overdue(today):
         return [("utter_refund_overdue", variables)]
@@ -229,9 +258,12 @@ class ActionReturnStatus(Action):
             dispatcher.utter_message(response="utter_no_returns")
             return reset
         today = shop_today()
-        for view in views[:MAX_REPORTED_RETURNS]:
-            for response, values in return_replies(view, variables, today):
-                dispatcher.utter_message(response=response, **values)
+        replies = [reply for view in views[:MAX_REPORTED_RETURNS]
+                   for reply in return_replies(view, variables, today, get_settings().timezone)]
+        for response, values in replies:
+            dispatcher.utter_message(response=response, **values)
         logger.info("reported %d returns to %s", len(views), tracker.sender_id)
-        return reset + ask_csat_once(dispatcher, tracker, "return_status")
+        # An overdue or rejected refund is an apology, not a moment to ask for a rating.
+        ended_well = not any(response in APOLOGIES for response, _ in replies)
+        return reset + ask_csat_once(dispatcher, tracker, "return_status", ended_well)
 

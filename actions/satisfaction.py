@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import List
 
 from rasa_sdk import Action, Tracker
@@ -12,8 +11,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import StoreUnavailable, answered_if_down, own_database, shop_now, stored_time
 from bot.records.ratings import record_rating
+from bot.text.vocabulary import mentions, rating_in, shopping_words
 
 LOW_SCORE = 2
+SKIP = "skip"  # the rating payload of the question's "Geç" button
+HUMAN_TASK = "human"  # the task rated after an agent gave the conversation back
+# (low score, other score) answers, for the bot's help and for a person's.
+THANKS = {False: ("utter_csat_thanks_low", "utter_csat_thanks"),
+          True: ("utter_csat_thanks_low_human", "utter_csat_thanks_human")}
 
 
 def ask_csat(dispatcher: CollectingDispatcher, task: str,
@@ -23,18 +28,27 @@ def ask_csat(dispatcher: CollectingDispatcher, task: str,
     return [SlotSet("csat_asked", True), SlotSet("csat_pending", True), SlotSet("csat_task", task)]
 
 
-def ask_csat_once(dispatcher: CollectingDispatcher, tracker: Tracker, task: str) -> List[EventType]:
-    """Ask "did this help?" after a finished self-service task, at most once a conversation."""
-    if tracker.get_slot("csat_asked"):
+def ask_csat_once(dispatcher: CollectingDispatcher, tracker: Tracker, task: str,
+                  ended_well: bool = True) -> List[EventType]:
+    """Ask "did this help?" after a finished self-service task that ended well or neutrally
+    (never in the turn of an apology), at most once a conversation."""
+    if tracker.get_slot("csat_asked") or not ended_well:
         return []
     return ask_csat(dispatcher, task)
+
+
+def _skipped(tracker: Tracker) -> bool:
+    entity = next(tracker.get_latest_entity_values("rating"), None)
+    if entity is not None:
+        return str(entity) == SKIP
+    return (tracker.latest_message.get("intent", {}).get("name") == "deny"
+            or mentions(tracker.latest_message.get("text") or "", shopping_words()["skip_rating"]))
 
 
 def _score(tracker: Tracker) -> int | None:
     entity = next(tracker.get_latest_entity_values("rating"), None)
     text = entity if entity is not None else tracker.latest_message.get("text", "")
-    match = re.fullmatch(r"\D*([1-5])\D*", str(text or ""))
-    return int(match.group(1)) if match else None
+    return rating_in(str(text or ""))
 
 
 class ActionStoreRating(Action):
@@ -49,7 +63,8 @@ class ActionStoreRating(Action):
         done: List[EventType] = [SlotSet("csat_pending", False)]
         score = _score(tracker)
         if score is None:
-            dispatcher.utter_message(response="utter_anything_else")
+            dispatcher.utter_message(
+                response="utter_csat_skipped" if _skipped(tracker) else "utter_anything_else")
             return done
         task = tracker.get_slot("csat_task") or "unknown"
         try:
@@ -58,6 +73,7 @@ class ActionStoreRating(Action):
                                          stored_time(shop_now()))
         except StoreUnavailable:
             return done
-        dispatcher.utter_message(
-            response="utter_csat_thanks_low" if score <= LOW_SCORE else "utter_csat_thanks")
+        # After a person's help, the thanks and the regret are about them, not the bot.
+        low, high = THANKS[task == HUMAN_TASK]
+        dispatcher.utter_message(response=low if score <= LOW_SCORE else high)
         return done

@@ -9,6 +9,8 @@ from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import StoreUnavailable, answered_if_down, policy_variables
+from actions.faq import not_offered_response
 from bot.dialogue.names import FALLBACK_ACTION
 
 ACTION_LISTEN = "action_listen"
@@ -26,7 +28,16 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        if tracker.latest_message.get("intent", {}).get("name") == "out_of_scope":
+        honest = not_offered_response(tracker.latest_message.get("text") or "")
+        if honest is not None:
+            # A question about a service the shop does not offer: an honest no, not a miss.
+            try:
+                with answered_if_down(dispatcher):
+                    variables = await policy_variables()
+            except StoreUnavailable:
+                return [FollowupAction(ACTION_LISTEN)]
+            dispatcher.utter_message(response=honest, **variables)
+        elif tracker.latest_message.get("intent", {}).get("name") == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
         else:
             dispatcher.utter_message(response="utter_ask_rephrase")

@@ -12,6 +12,7 @@ whatever sender id or ``/restart`` it tries, and the forms stop asking. Task for
 from __future__ import annotations
 
 import logging
+import re
 from abc import abstractmethod
 from typing import Any, Dict, List
 
@@ -37,6 +38,8 @@ from bot.text.masking import mask_email, mask_phone
 logger = logging.getLogger(__name__)
 
 VERIFICATION_SLOTS = ["order_id", "contact"]
+# A number long enough to be meant as an order number.
+LONG_NUMBER = re.compile(r"\d{8,}")
 
 
 def _masked(contact: Contact) -> str:
@@ -93,6 +96,25 @@ async def failure_slots(
         return _locked_slots(failures)
     dispatcher.utter_message(response=response)
     return {"order_id": None, "contact": None, "verification_failures": float(failures)}
+
+
+def complain_unless_other_detail(dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 value: Any, slot: str) -> None:
+    """Say that ``value`` is not the ``slot`` asked for, unless the message carried another
+    detail (a corrected order number, an e-mail given first): that one is taken silently."""
+    if value is None:
+        return  # emptied by the dialogue actions: nothing was offered as the detail
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+    others = {"order_id": {"email", "phone"}, "contact": {"order_id"}}[slot]
+    if entities & others:
+        return
+    if slot == "contact":
+        dispatcher.utter_message(response="utter_invalid_contact")
+    elif LONG_NUMBER.search(str(value)):
+        # A long number that is not an order number: never "your number has 8 digits".
+        dispatcher.utter_message(response="utter_invalid_order_id_shape")
+    else:
+        dispatcher.utter_message(response="utter_invalid_order_id")
 
 
 class VerifiedOrderForm(FormValidationAction):
@@ -165,7 +187,7 @@ class VerifiedOrderForm(FormValidationAction):
     ) -> Dict[str, Any]:
         number = parse_order_number(value)
         if number is None:
-            dispatcher.utter_message(response="utter_invalid_order_id")
+            complain_unless_other_detail(dispatcher, tracker, value, "order_id")
             return {"order_id": None}
         customer_id = verified_customer(tracker)
         if customer_id is not None:
@@ -185,7 +207,7 @@ class VerifiedOrderForm(FormValidationAction):
     ) -> Dict[str, Any]:
         contact = parse_contact(value)
         if contact is None:
-            dispatcher.utter_message(response="utter_invalid_contact")
+            complain_unless_other_detail(dispatcher, tracker, value, "contact")
             return {"contact": None}
         number = parse_order_number(tracker.get_slot("order_id"))
         if number is None:

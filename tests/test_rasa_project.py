@@ -69,11 +69,16 @@ def test_every_family_of_responses_is_complete() -> None:
     from bot.text.vocabulary import shopping_words
 
     assert set(DYNAMIC_PREFIXES) == {"utter_apology_", "utter_complaint_",
-                                     "utter_return_status_"}
-    kinds = list(shopping_words()["complaint_types"])
+                                     "utter_return_status_", "utter_fact_",
+                                     "utter_not_offered_"}
+    words = shopping_words()
+    kinds = list(words["complaint_types"])
     names = set(DOMAIN["responses"])
     assert {f"utter_complaint_{k}" for k in [*kinds, "other"]} <= names
-    assert {f"utter_apology_{k}" for k in [*kinds, "generic"]} <= names
+    assert {f"utter_apology_{k}" for k in [*kinds, "generic", "legal", "safety"]} <= names
+    assert {f"utter_fact_{topic}_{fact}" for topic, facts in words["faq_facts"].items()
+            for fact in facts} <= names
+    assert {f"utter_not_offered_{key}" for key in words["not_offered"]} <= names
     assert {f"utter_return_status_{s.value}" for s in ReturnStatus} <= names
 
 

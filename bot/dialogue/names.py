@@ -6,3 +6,5 @@ EXTERNAL_PREFIX = "EXTERNAL_"
 # What NLU predicts for a message it does not understand, and the action that answers it.
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTION = "action_fallback"
+# Intents of messages the bot did not understand or that are outside a shop's business.
+MISSED_INTENTS = (FALLBACK_INTENT, "out_of_scope")

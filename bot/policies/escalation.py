@@ -5,9 +5,11 @@ either abstains or predicts, with a priority above the rules:
 
 - the shopper asks for a human: hand off, in any state;
 - an angry message: first a calm, specific apology (`action_calm_apology`), then hand off;
+- sensitive topics (legal threats, double charges, safety): the same acknowledgement first;
 - frustration building: negative turns in the recent window, misunderstood messages in a
-  row, the same question asked again and again, or a locked ownership check;
-- sensitive topics: legal threats, double charges, safety.
+  row, the same question asked again and again, or a locked ownership check.
+
+Sentiment is read in context (:func:`sentiment_label`): confusion is not anger.
 
 While an agent owns the conversation (`handoff_active`), every message goes to
 `action_wait_for_agent`, which keeps it for the agent. Thresholds are in `config.yml`;
@@ -17,47 +19,83 @@ the words that mark sensitive topics are data (`bot/store/data/shopping_words.ym
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.dialogue.names import EXTERNAL_PREFIX, FALLBACK_INTENT
+from bot.dialogue.names import EXTERNAL_PREFIX, MISSED_INTENTS
 from bot.handoff.reasons import HandoffReason
-from bot.nlu.sentiment import is_threat
-from bot.text.vocabulary import first_match, mentions, shopping_words
+from bot.nlu.sentiment import SHOUT_MIN_LETTERS, is_profane, is_threat, lexicon
+from bot.policies.dialogue import csat_just_asked, is_rating
+from bot.text.vocabulary import first_match, is_confused, is_irony, mentions, shopping_words
 
 HANDOFF = "action_handoff"
 APOLOGY = "action_calm_apology"
 WAIT = "action_wait_for_agent"
 AFTER_HANDOFF = "action_after_handoff"
-MISSES = (FALLBACK_INTENT, "out_of_scope")
+MISSES = MISSED_INTENTS
 NEGATIVE = ("negative", "angry")
 # Turns that are answers, not questions: repeating them is not frustration.
 NOT_QUESTIONS = ("inform", "affirm", "deny", "greet", "thank", "goodbye", "more_products")
 
 
-def _user_turns(tracker: DialogueStateTracker) -> List[UserUttered]:
-    """The shopper's turns since people last had the conversation: what they already
-    handled does not count toward a new handoff. Intents sent by the console are skipped."""
-    turns: List[UserUttered] = []
+def _turns_in_context(tracker: DialogueStateTracker) -> List[Tuple[UserUttered, bool]]:
+    """The shopper's turns since people last had the conversation (what they already handled
+    does not count toward a new handoff; intents sent by the console are skipped), each with
+    whether a form was asking for something when it came: an answer the classifier did not
+    recognise ("ayse yilmaz" for an e-mail) is the form's to judge, not a misunderstood
+    message."""
+    turns: List[Tuple[UserUttered, bool]] = []
+    in_form = False
     for event in tracker.applied_events():
-        if isinstance(event, ActionExecuted) and event.action_name in (HANDOFF, AFTER_HANDOFF):
+        if isinstance(event, ActiveLoop):
+            in_form = event.name is not None
+        elif isinstance(event, ActionExecuted) and event.action_name in (HANDOFF,
+                                                                         AFTER_HANDOFF):
             turns = []
         elif isinstance(event, UserUttered) and not (event.intent_name or "").startswith(
                 EXTERNAL_PREFIX):
-            turns.append(event)
+            turns.append((event, in_form))
     return turns
 
 
 def sentiment_label(event: UserUttered) -> str:
-    return (event.parse_data or {}).get("sentiment", {}).get("label", "neutral")
+    """The message's sentiment read in context: a shopper who lost their thread is
+    confused, not angry; irony about a delay is negative whatever its words."""
+    if is_confused(event.text or ""):
+        return "neutral"
+    text = event.text or ""
+    label = (event.parse_data or {}).get("sentiment", {}).get("label", "neutral")
+    # Irony is a complaint the dialogue answers (an apology and the order), not rage; and
+    # a message that moves the task on (an order number, a contact) is not rage without a
+    # mark of it ("aa pardon, 10045825'i soracaktım").
+    if is_irony(text) or (label == "angry" and _gives_detail(event) and not _marked_angry(
+            text)):
+        return "negative"
+    return label
+
+
+def _gives_detail(event: UserUttered) -> bool:
+    return any(e.get("entity") in ("order_id", "email", "phone") for e in event.entities or [])
+
+
+def _marked_angry(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    shouting = len(letters) >= SHOUT_MIN_LETTERS and all(c.isupper() for c in letters)
+    return (shouting or "!!" in text or is_profane(text) or is_threat(text)
+            or mentions(text, lexicon().anger_words))
+
+
+def _missed(turn: Tuple[UserUttered, bool]) -> bool:
+    event, in_form = turn
+    return event.intent_name in MISSES and not in_form and not is_confused(event.text or "")
 
 
 def _question(event: UserUttered) -> tuple[str | None, tuple[str, ...]]:
@@ -83,7 +121,8 @@ class EscalationPolicy(Policy):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {
-            "priority": 7,  # above RulePolicy (6): escalation overrides forms and rules
+            "priority": 8,  # above the dialogue policy (7) and RulePolicy (6): escalation
+            # overrides forms, rules and the dialogue's own decisions
             "negative_turns": 2,  # this many negative or angry turns...
             "window": 3,  # ...among the last this many user turns
             "fallbacks_in_a_row": 2,
@@ -98,13 +137,17 @@ class EscalationPolicy(Policy):
 
     def reason(self, tracker: DialogueStateTracker) -> str | None:
         """Why the latest user message calls for people, if it does."""
-        turns = _user_turns(tracker)
+        context = _turns_in_context(tracker)
+        turns = [turn for turn, _ in context]
         if not turns or turns[-1] is not tracker.latest_message:
             return None  # the latest "message" came from the console, not the shopper
         latest = turns[-1]
         intent = latest.intent_name
-        if intent == "human_handoff":
+        if intent == "human_handoff" or (intent in ("inform", *MISSES) and mentions(
+                latest.text or "", shopping_words()["ask_for_human"])):
             return HandoffReason.ASKED_FOR_HUMAN.value
+        if is_rating(latest) and csat_just_asked(tracker):
+            return None  # "puan vermek istemiyorum" declines a question; it is not anger
         if _is_sensitive(latest.text or ""):
             return HandoffReason.SENSITIVE.value
         if sentiment_label(latest) == "angry":
@@ -113,9 +156,9 @@ class EscalationPolicy(Policy):
         if sum(1 for t in recent if sentiment_label(t) in NEGATIVE) >= self.config[
                 "negative_turns"]:
             return HandoffReason.FRUSTRATION.value
-        in_a_row = turns[-self.config["fallbacks_in_a_row"]:]
+        in_a_row = context[-self.config["fallbacks_in_a_row"]:]
         if len(in_a_row) == self.config["fallbacks_in_a_row"] and all(
-                t.intent_name in MISSES for t in in_a_row):
+                _missed(t) for t in in_a_row):
             return HandoffReason.REPEATED_FALLBACK.value
         asked = [_question(t) for t in turns[-self.config["question_window"]:]]
         if intent not in NOT_QUESTIONS and intent not in MISSES and asked.count(
@@ -123,34 +166,38 @@ class EscalationPolicy(Policy):
             return HandoffReason.REPEATED_QUESTION.value
         return None
 
-    def _predict(self, domain: Domain, action: str,
-                 reason: str | None = None) -> PolicyPrediction:
+    def _predict(self, domain: Domain, action: str, reason: str | None = None,
+                 in_form: bool = False) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
         probabilities[domain.index_for_action(action)] = 1.0
         events = [SlotSet("handoff_reason", reason)] if reason else []
-        return self._prediction(probabilities, events=events)
+        # Inside a form, weighed against RulePolicy's "continue the form" (which ignores
+        # the user): see bot/policies/dialogue.py.
+        return self._prediction(probabilities, events=events, is_no_user_prediction=in_form)
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
                                      rule_only_data: Dict[str, Any] | None = None,
                                      **kwargs: Any) -> PolicyPrediction:
         latest_action = tracker.latest_action_name
+        in_form = tracker.active_loop_name is not None
         if tracker.get_slot("handoff_active"):
             # A person has the conversation: keep each message for them, then listen.
             return self._predict(domain, WAIT if latest_action == ACTION_LISTEN_NAME
-                                 else ACTION_LISTEN_NAME)
+                                 else ACTION_LISTEN_NAME, in_form=in_form)
         if latest_action == APOLOGY:
-            return self._predict(domain, HANDOFF)
+            return self._predict(domain, HANDOFF, in_form=in_form)
         if latest_action == HANDOFF:
-            return self._predict(domain, ACTION_LISTEN_NAME)
+            return self._predict(domain, ACTION_LISTEN_NAME, in_form=in_form)
         if latest_action == ACTION_LISTEN_NAME:
             reason = self.reason(tracker)
-            if reason == HandoffReason.ANGRY.value:
-                return self._predict(domain, APOLOGY, reason)
+            if reason in (HandoffReason.ANGRY.value, HandoffReason.SENSITIVE.value):
+                return self._predict(domain, APOLOGY, reason, in_form=in_form)
             if reason:
-                return self._predict(domain, HANDOFF, reason)
+                return self._predict(domain, HANDOFF, reason, in_form=in_form)
         elif tracker.get_slot("verification_locked") and not tracker.get_slot(
                 "handoff_reason") and self._just_ran_an_order_action(tracker):
-            return self._predict(domain, HANDOFF, HandoffReason.VERIFICATION_FAILED.value)
+            return self._predict(domain, HANDOFF, HandoffReason.VERIFICATION_FAILED.value,
+                                 in_form=in_form)
         return self._prediction(self._default_predictions(domain))
 
     @staticmethod

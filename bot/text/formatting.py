@@ -43,3 +43,10 @@ def moment(value: datetime, tz: ZoneInfo) -> str:
 def weekday_time(value: datetime) -> str:
     """A local moment as weekday and time: ``Pazartesi 09:00``."""
     return format_datetime(value, format="EEEE HH:mm", locale=LOCALE)
+
+
+def local_day(value: datetime, tz: ZoneInfo) -> date:
+    """The shop's calendar day of a stored UTC moment (23:30 UTC is already tomorrow in
+    Istanbul)."""
+    aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return aware.astimezone(tz).date()

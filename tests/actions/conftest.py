@@ -33,9 +33,11 @@ def make_tracker(
     response_selector: Dict[str, Any] | None = None,
     history: List[Dict[str, Any]] | None = None,
     metadata: Dict[str, Any] | None = None,
+    entities: List[Dict[str, Any]] | None = None,
 ) -> Tracker:
     """A tracker whose last user message set ``new_slots`` (what forms validate)."""
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": [],
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.99},
+              "entities": entities or [],
               "metadata": metadata or {}}
     if response_selector is not None:
         latest["response_selector"] = response_selector

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from actions.handoff import ActionAfterHandoff, ActionCalmApology, ActionHandoff, ActionWaitForAgent
 from bot.handoff import reasons
 from bot.handoff.models import Ticket
+from bot.settings import get_settings
 from bot.store.policies import write_policies
 from tests.actions.conftest import make_tracker, run_action
 
@@ -61,6 +63,35 @@ def test_out_of_hours_keeps_the_message_and_offers_a_call_back(private_store) ->
     assert callback.responses == ["utter_callback_saved"]
     with private_store.unit_of_work() as session:
         assert session.execute(select(Ticket.callback_contact)).scalar_one() == "5321112233"
+
+
+def test_at_night_the_waiting_shopper_hears_when_the_desk_opens(private_store) -> None:
+    """Out of hours "en kısa sürede" would be a promise nobody keeps: the opening time."""
+    opens = (datetime.now(get_settings().timezone) + timedelta(hours=2)).replace(minute=0)
+    window = f"{opens:%H}:00-{opens:%H}:30"
+    _hours(private_store, {"support_open": {day: window for day in range(1, 8)}})
+    run_action(ActionHandoff(), make_tracker(text="temsilci", intent="human_handoff"))
+    waiting = run_action(ActionWaitForAgent(), make_tracker(text="ne zaman bağlanacağım",
+                                                            slots={"handoff_active": True}))
+    assert waiting.responses == ["utter_handoff_waiting_offline"]
+    assert waiting.messages[0]["next_open"].endswith(f"{opens:%H}:00")
+
+
+def test_a_phone_in_the_request_is_kept_for_a_call_back(private_store) -> None:
+    _hours(private_store, ALWAYS)
+    run = run_action(ActionHandoff(), make_tracker(
+        text="temsilciyle görüşmek istiyorum, numaram 0532 987 65 43", intent="human_handoff"))
+    assert run.responses == ["utter_handoff_queued", "utter_handoff_context",
+                             "utter_callback_saved"]
+    with private_store.unit_of_work() as session:
+        assert session.execute(select(Ticket.callback_contact)).scalar_one() == "5329876543"
+
+
+def test_sensitive_topics_get_their_own_acknowledgement() -> None:
+    legal = run_action(ActionCalmApology(), make_tracker(text="avukatıma gideceğim"))
+    assert legal.responses == ["utter_apology_legal"]
+    safety = run_action(ActionCalmApology(), make_tracker(text="şarj aleti patladı"))
+    assert safety.responses == ["utter_apology_safety"]
 
 
 def test_waiting_shopper_hears_the_place_and_nothing_once_an_agent_has_it(private_store) -> None:

@@ -27,9 +27,9 @@ class FormRun(Run):
                     None)
 
 
-def validate(slots=None, metadata=None, **new_slots) -> FormRun:
+def validate(slots=None, metadata=None, entities=None, **new_slots) -> FormRun:
     tracker = make_tracker(slots=slots, new_slots=new_slots, active_loop=FORM,
-                           metadata=metadata)
+                           metadata=metadata, entities=entities)
     before = {**initial_slots(), **(slots or {}), **new_slots}
     return FormRun(run_action(ValidateOrderForm(), tracker), before)
 
@@ -145,10 +145,22 @@ def test_a_verified_shopper_is_not_asked_again() -> None:
     assert again.asks() is None
 
 
+def test_long_numbers_that_are_not_orders_are_not_told_the_length() -> None:
+    for text in ("123456789", "20045821"):
+        run = validate(order_id=text)
+        assert run.responses == ["utter_invalid_order_id_shape"]
+        assert run.slots()["order_id"] is None
+
+
+def test_a_corrected_number_is_taken_without_scolding() -> None:
+    run = validate(contact="yanlış yazdım, doğrusu 10045822",
+                   entities=[{"entity": "order_id", "value": "10045822"}])
+    assert "utter_invalid_contact" not in run.responses
+
+
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "x" * 5000, "1' OR '1'='1'; DROP TABLE orders; --", "😡📦🙏", "1004582",
-     "123456789"],
+    ["", "   ", "x" * 5000, "1' OR '1'='1'; DROP TABLE orders; --", "😡📦🙏", "1004582"],
 )
 def test_bad_order_numbers_are_refused_politely(text: str) -> None:
     run = validate(order_id=text)

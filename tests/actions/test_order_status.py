@@ -122,3 +122,12 @@ def test_late_is_decided_by_the_promised_day() -> None:
     late = order_replies(_details(estimated_delivery=TODAY - timedelta(days=1)), {}, TZ, TODAY)
     assert on_time[-1][0] == "utter_order_eta"
     assert late[-1][0] == "utter_order_late"
+
+
+def test_a_cancellation_at_23_30_utc_is_told_on_the_shops_day() -> None:
+    """Seeded at 23:30 UTC: already the next day in Istanbul (UTC+3)."""
+    late_evening = datetime(2026, 11, 21, 23, 30)
+    replies = order_replies(_details(status="cancelled", cancelled_at=late_evening), {}, TZ,
+                            TODAY)
+    assert replies == [("utter_order_cancelled", replies[0][1])]
+    assert replies[0][1]["cancelled_day"] == "22 Kasım"

@@ -132,12 +132,15 @@ def test_eligible_return_is_opened_once_and_damage_is_prioritised(private_store)
     slots = {"verified_customer_id": ayse, "order_id": "10045824", "return_items": "all",
              "return_reason": "damaged"}
     first = run_action(ActionOpenReturn(), make_tracker(slots=slots))
-    assert first.responses == ["utter_return_opened", "utter_return_priority", "utter_ask_csat"]
+    # An apology for the damage: no rating question in the same turn.
+    assert first.responses == ["utter_return_opened", "utter_return_priority"]
     opened = first.messages[0]
     assert opened["code"].startswith("IADE-") and opened["return_carrier"] == "Yurtiçi Kargo"
     assert opened["refund_days"] == "10"
     again = run_action(ActionOpenReturn(), make_tracker(slots={**slots, **DONE}))
-    assert again.responses == ["utter_return_blocked_already_returned"]
+    # Asked again: the same code and drop-off steps, no second return.
+    assert again.responses == ["utter_return_exists_order"]
+    assert again.messages[0]["code"] == opened["code"]
     with private_store.unit_of_work() as session:
         count = len(session.execute(select(Return).where(Return.order_id == 10045824)).all())
     assert count == 1
@@ -190,11 +193,20 @@ def test_no_returns(private_store) -> None:
     [("ürün kırık geldi", "damaged"), ("yanlış ürün gönderilmiş", "wrong_item"),
      ("paketten bir ürün eksik çıktı", "missing_item"),
      ("kartımdan iki kere çekim yapılmış", "double_charge"),
-     ("kargom 10 gündür gelmedi", "late_delivery"), ("hiç memnun kalmadım", "other")],
+     ("hiç memnun kalmadım", "other")],
 )
 def test_complaints_are_named(text: str, kind: str) -> None:
     run = run_action(ActionHandleComplaint(), make_tracker(text=text, intent="complaint"))
     assert run.responses == [f"utter_complaint_{kind}"]
+
+
+@pytest.mark.parametrize("text", ["kargom 10 gündür gelmedi",
+                                  "ne hızlı kargo ama, bir haftadır yolda, bravo"])
+def test_a_late_delivery_is_an_apology_and_the_order_lookup(text: str) -> None:
+    run = run_action(ActionHandleComplaint(), make_tracker(text=text, intent="complaint"))
+    assert run.responses == ["utter_complaint_late_delivery_lookup"]
+    assert any(e.get("event") == "followup" and e.get("name") == "order_form"
+               for e in run.events)
 
 
 def test_complaint_after_tracking_is_tied_to_the_order() -> None:
@@ -214,6 +226,21 @@ def test_rating_is_stored_with_conversation_and_task(private_store, text, score)
         stored = session.execute(select(SatisfactionRating)).scalar_one()
     assert (stored.conversation_id, stored.task, stored.score) == (
         "test-shopper", "order_status", score)
+
+
+def test_skipping_the_rating_stores_nothing(private_store) -> None:
+    run = run_action(ActionStoreRating(), make_tracker(
+        text='/inform{"rating":"skip"}', entities=[{"entity": "rating", "value": "skip"}],
+        slots={"csat_pending": True}))
+    assert run.responses == ["utter_csat_skipped"]
+    with private_store.unit_of_work() as session:
+        assert session.execute(select(SatisfactionRating)).first() is None
+
+
+def test_a_low_rating_of_a_person_is_about_them(private_store) -> None:
+    run = run_action(ActionStoreRating(), make_tracker(
+        text="1", slots={"csat_pending": True, "csat_task": "human"}))
+    assert run.responses == ["utter_csat_thanks_low_human"]
 
 
 def test_not_a_rating_is_not_stored(private_store) -> None:

@@ -46,7 +46,7 @@ def predicted(policy: EscalationPolicy, tracker_: DialogueStateTracker) -> str |
     prediction = policy.predict_action_probabilities(tracker_, DOMAIN)
     if max(prediction.probabilities) == 0:
         return None
-    assert prediction.policy_priority == 7
+    assert prediction.policy_priority == 8
     return DOMAIN.action_names_or_texts[prediction.max_confidence_index]
 
 
@@ -139,7 +139,30 @@ def test_after_the_handoff_the_bot_listens(policy) -> None:
                                   "şarj aleti prizde alev aldı",
                                   "tüketici hakem heyetine başvuracağım"])
 def test_sensitive_topics(policy, text: str) -> None:
-    assert reason_set(policy, tracker([(text, "complaint", "negative")])) == "sensitive"
+    sensitive = tracker([(text, "complaint", "negative")])
+    assert reason_set(policy, sensitive) == "sensitive"
+    # A calm, specific acknowledgement comes before the queue message.
+    assert predicted(policy, sensitive) == "action_calm_apology"
+
+
+def test_confusion_is_neither_anger_nor_a_miss(policy) -> None:
+    lost = ("dur ne diyecektim", "nlu_fallback", "angry")
+    assert predicted(policy, tracker([lost])) is None
+    assert predicted(policy, tracker([lost, ("bi saniye ne soracaktım", "nlu_fallback",
+                                              "negative")])) is None
+
+
+def test_ironic_praise_about_a_delay_counts_as_negative(policy) -> None:
+    irony = ("ne hızlı kargo ama, bir haftadır yolda, bravo", "thank", "positive")
+    assert predicted(policy, tracker([irony, ("hala gelmedi", "complaint", "negative")])) == (
+        "action_handoff")
+
+
+def test_asking_for_a_person_with_a_phone_number(policy) -> None:
+    asked = tracker([("temsilciyle görüşmek istiyorum numaram 0532 987 65 43", "inform",
+                      "neutral")])
+    assert predicted(policy, asked) == "action_handoff"
+    assert reason_set(policy, asked) == "asked_for_human"
 
 
 def test_locked_verification_after_an_order_action(policy) -> None:

@@ -1,0 +1,284 @@
+"""How a message is handled in the context of the conversation: a dialogue decision the
+rules cannot express, made from the tracker alone (no model, no database).
+
+- A rating answers the satisfaction question only if it looks like one and the question
+  was the bot's last word; anything else is handled as what it is.
+- Inside a form: a new task leaves the form and starts the task; "I don't have it" ends
+  the form with another way; a question about the question is answered and the form
+  resumes; a lost thread ("ne diyecektim") gets time, not a reprompt.
+- Irony (praise next to a delay) is a late-delivery complaint, not small talk.
+- A bare order number (with or without a contact) out of a form starts the order look-up.
+- A message with a task and a shop question in a later clause gets both, question first.
+
+Tasks start with the action ``entries`` in ``config.yml`` names for their intent; a filled
+form runs the action ``submits`` names for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.dialogue.names import MISSED_INTENTS
+from bot.text.vocabulary import (
+    SHORT_REPLY_WORDS,
+    clauses,
+    first_match,
+    follow_up_fact,
+    is_confused,
+    is_irony,
+    is_question,
+    mentions,
+    only_confusion,
+    rating_in,
+    shopping_words,
+)
+
+DEACTIVATE = "action_deactivate_loop"
+STORE_RATING = "action_store_rating"
+COMPLAINT = "action_handle_complaint"
+ANSWER_FAQ = "action_answer_faq"
+MISSING_DETAIL = "action_missing_detail"
+DETAIL_HELP = "action_detail_help"
+TAKE_YOUR_TIME = "action_take_your_time"
+ORDER_FORM = "order_form"
+# Intents that carry no task of their own: with an order number or contact, the message
+# means "this order" ("yok yanlış, 10045824'ü soracaktım").
+DETAIL_INTENTS = ("inform", "deny", "affirm", "greet", "nlu_fallback", "out_of_scope")
+# Tasks never read as the second request of a message.
+NOT_SECOND = ("goodbye", "complaint", "more_products", "similar_products")
+# Slots whose answers the shopper may not have at hand.
+DETAILS = ("order_id", "contact")
+
+
+def _words(key: str) -> Any:
+    return shopping_words()[key]
+
+
+def second_faq_topic(text: str) -> str | None:
+    """A shop question in a later clause of a message whose first clause is something else."""
+    for clause in clauses(text)[1:]:
+        topic = first_match(clause, "faq_topics")
+        if topic and is_question(clause):
+            return topic
+    return None
+
+
+def csat_just_asked(tracker: DialogueStateTracker) -> bool:
+    """Whether the satisfaction question came after the shopper's previous message (read
+    from the raw events: only the latest two turns matter, never rewound)."""
+    users = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            users += 1
+            if users == 2:
+                return False
+        elif users == 1 and isinstance(event, SlotSet) and event.key == "csat_pending":
+            return bool(event.value)
+    return False
+
+
+def is_rating(message: UserUttered) -> bool:
+    text = message.text or ""
+    if any(e.get("entity") == "rating" for e in message.entities or []):
+        return True
+    if message.intent_name == "deny" or (
+            len(text.split()) <= SHORT_REPLY_WORDS and mentions(text, _words("skip_rating"))):
+        return True
+    return rating_in(text) is not None
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
+)
+class DialoguePolicy(Policy):
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            "priority": 7,  # above RulePolicy (6), below the escalation policy
+            "entries": {},  # intent -> the action that starts its task
+            "submits": {},  # form -> the action that does the task once it is filled
+            # A task intent the classifier ranked this high, with this confidence, beside a
+            # shop question is asked too.
+            "ranking_depth": 3,
+            "second_intent_min": 0.1,
+        }
+
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
+              **kwargs: Any) -> Resource:
+        """Nothing to learn: the policy is the decisions above."""
+        return self._resource
+
+    def _predict(self, domain: Domain, action: str, in_form: bool,
+                 events: List[Event] | None = None) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        probabilities[domain.index_for_action(action)] = 1.0
+        # Inside a form RulePolicy's "continue the form" is a prediction that ignores the
+        # user, and Rasa then weighs only such predictions: this one must be of that kind
+        # to be weighed against it (and win by priority).
+        return self._prediction(probabilities, events=events,
+                                is_no_user_prediction=in_form)
+
+    def _abstain(self, domain: Domain) -> PolicyPrediction:
+        return self._prediction(self._default_predictions(domain))
+
+    def decide(self, tracker: DialogueStateTracker) -> str | None:
+        """The next action, or None to leave the decision to the rules."""
+        if tracker.get_slot("handoff_active"):
+            return None
+        message = tracker.latest_message
+        if not isinstance(message, UserUttered) or message.intent_name is None:
+            return None
+        ran = actions_since_user(tracker)
+        if ran:
+            return self.follow_up(tracker, message, ran)
+        return self.first_step(tracker, message)
+
+    def follow_up(self, tracker: DialogueStateTracker, message: UserUttered,
+                  ran: List[str]) -> str | None:
+        """After the first step this policy chose: the task, or listening."""
+        entry = self.config["entries"].get(message.intent_name)
+        submits: Dict[str, str] = self.config["submits"]
+        first, last = ran[0], ran[-1]
+        if last in submits and tracker.active_loop_name is None and not tracker.get_slot(
+                "requested_slot"):
+            # A form filled by the message that started it (number and e-mail at once).
+            return submits[last]
+        if last in submits.values():
+            return ACTION_LISTEN_NAME
+        if last == DEACTIVATE:
+            return entry
+        if ran == [ANSWER_FAQ] and tracker.active_loop_name is None:
+            # Two requests in one message: the task comes after the question's answer.
+            task = self.second_task(message)
+            if task:
+                return self.config["entries"][task]
+            return ACTION_LISTEN_NAME if message.intent_name != "faq" else None
+        if last == DETAIL_HELP:
+            return tracker.active_loop_name or ACTION_LISTEN_NAME
+        if last in (STORE_RATING, TAKE_YOUR_TIME, MISSING_DETAIL, COMPLAINT):
+            return ACTION_LISTEN_NAME
+        second = self.config["entries"].get(self.second_task(message) or "")
+        if first in (DEACTIVATE, ANSWER_FAQ) and last in (entry, second) and (
+                not tracker.active_loop_name):
+            return ACTION_LISTEN_NAME
+        return None
+
+    @staticmethod
+    def misread_answer(tracker: DialogueStateTracker, message: UserUttered) -> bool:
+        """A reply to the form's question that the classifier read as "no" without a word
+        of refusal ("ayse.yilmaz" for an e-mail): the form should judge it as an answer."""
+        return (tracker.active_loop_name is not None and message.intent_name == "deny"
+                and tracker.get_slot("requested_slot") in DETAILS
+                and not mentions(message.text or "", _words("decline")))
+
+    def second_task(self, message: UserUttered) -> str | None:
+        """The task a message asks beside a shop question ("siparişim nerede, bir de kapıda
+        ödeme var mı?"): its own intent when a later clause asks the question, or, when the
+        classifier chose the question, a task intent it also saw in a message of several
+        clauses."""
+        text = message.text or ""
+        entries: Dict[str, str] = self.config["entries"]
+        if message.intent_name in entries:
+            return message.intent_name if second_faq_topic(text) else None
+        parts = clauses(text)
+        if message.intent_name != "faq" or len(parts) < 2 or all(
+                first_match(part, "faq_topics") for part in parts):
+            return None  # one clause, or every clause a shop question
+        named = next((task for part in parts if (task := first_match(part, "task_words"))),
+                     None)
+        if named in entries:
+            return named
+        ranking = (message.parse_data or {}).get("intent_ranking") or []
+        return next((r["name"] for r in ranking[1:self.config["ranking_depth"]]
+                     if r.get("name") in entries and r.get("name") not in NOT_SECOND
+                     and r.get("confidence", 0) >= self.config["second_intent_min"]), None)
+
+    def first_step(self, tracker: DialogueStateTracker, message: UserUttered) -> str | None:
+        """Right after the shopper's message: whether the context changes its handling."""
+        intent = message.intent_name
+        text = message.text or ""
+        entries: Dict[str, str] = self.config["entries"]
+        details = {e.get("entity") for e in message.entities or []} & {
+            "order_id", "email", "phone"}
+        if not details and is_rating(message) and csat_just_asked(tracker):
+            return STORE_RATING
+        if is_irony(text):
+            return COMPLAINT
+        if only_confusion(text) and not details:
+            return TAKE_YOUR_TIME
+        loop = tracker.active_loop_name
+        if loop:
+            if is_confused(text) and not details:
+                return TAKE_YOUR_TIME  # "bir dakika bakıyorum": not goodbye, not an answer
+            if intent in MISSED_INTENTS and is_question(text) and first_match(text, "faq_topics"):
+                return ANSWER_FAQ  # a shop question the classifier missed; the form resumes
+            own = next((i for i, action in entries.items() if action == loop), None)
+            # A problem named while the return form asks why is the answer, not a new task.
+            answers = intent == "complaint" and tracker.get_slot("requested_slot") == (
+                "return_reason")
+            if intent in entries and intent != own and not answers:
+                return DEACTIVATE
+            if tracker.get_slot("requested_slot") in DETAILS and not details:
+                if mentions(text, _words("no_order_number")):
+                    return MISSING_DETAIL
+                if mentions(text, _words("where_is_order_number")):
+                    return DETAIL_HELP
+                if self.misread_answer(tracker, message):
+                    return loop
+            return None
+        if is_confused(text) and intent not in entries and intent not in (
+                "faq", "human_handoff"):
+            return TAKE_YOUR_TIME
+        if intent in ("return_request", "faq", "inform", "nlu_fallback") and mentions(
+                text, _words("return_code")) and "return_status" in entries:
+            return entries["return_status"]  # "iade kodum neydi": the open return, again
+        if (intent in DETAIL_INTENTS or (intent == "complaint" and not first_match(
+                text, "complaint_types"))) and details:
+            # An order number or a contact, unasked: that order's look-up (or its return's).
+            task = first_match(text, "detail_tasks")
+            return entries.get(task or "", ORDER_FORM)
+        if intent in MISSED_INTENTS and is_question(text) and first_match(text, "faq_topics"):
+            return ANSWER_FAQ
+        if self.second_task(message):
+            return ANSWER_FAQ
+        if not details and is_question(text) and intent != "faq" and (
+                first_match(text, "not_offered") or follow_up_fact(
+                    tracker.get_slot("faq_topic"), text)):
+            # Something the shop does not offer, or a follow-up on the answer just given,
+            # whatever the classifier made of it.
+            return ANSWER_FAQ
+        return None
+
+    def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
+                                     rule_only_data: Dict[str, Any] | None = None,
+                                     **kwargs: Any) -> PolicyPrediction:
+        action = self.decide(tracker)
+        if action is None or action not in domain.action_names_or_texts:
+            return self._abstain(domain)
+        events: List[Event] = []
+        message = tracker.latest_message
+        if action == tracker.active_loop_name and isinstance(message, UserUttered) and (
+                self.misread_answer(tracker, message)):
+            # The text becomes the answer the form validates (and politely refuses).
+            events = [SlotSet(tracker.get_slot("requested_slot"), message.text)]
+        return self._predict(domain, action, tracker.active_loop_name is not None, events)
+
+
+def actions_since_user(tracker: DialogueStateTracker) -> List[str]:
+    """The actions run since the latest user message, in order."""
+    ran: List[str] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+            ran.append(event.action_name)
+    return ran[::-1]

@@ -1,0 +1,131 @@
+"""The dialogue policy on real Rasa trackers: each decision, and abstaining otherwise."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.policies.dialogue import DialoguePolicy
+from bot.settings import PROJECT_ROOT
+
+DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+CONFIG = next(p for p in yaml.safe_load((PROJECT_ROOT / "config.yml").read_text("utf-8"))[
+    "policies"] if p["name"].endswith("DialoguePolicy"))
+
+
+@pytest.fixture(scope="module")
+def policy(tmp_path_factory) -> DialoguePolicy:
+    storage = LocalModelStorage(tmp_path_factory.mktemp("policy"))
+    config = {**DialoguePolicy.get_default_config(),
+              **{k: v for k, v in CONFIG.items() if k != "name"}}
+    return DialoguePolicy.create(config, storage, Resource("dialogue"),
+                                 ExecutionContext(GraphSchema({}), "test"))
+
+
+def said(text: str, intent: str, entities: List[Dict[str, Any]] | None = None) -> UserUttered:
+    return UserUttered(text, {"name": intent, "confidence": 0.9}, entities or [],
+                       parse_data={"intent": {"name": intent, "confidence": 0.9},
+                                   "entities": entities or [], "text": text})
+
+
+def order(number: str) -> Dict[str, Any]:
+    return {"entity": "order_id", "value": number, "start": 0, "end": len(number)}
+
+
+def tracker(*events) -> DialogueStateTracker:
+    start = [ActionExecuted("action_session_start"), ActionExecuted("action_listen")]
+    return DialogueStateTracker.from_events("shopper", start + list(events), DOMAIN.slots)
+
+
+def in_form(form: str, slot: str, message: UserUttered, *after) -> DialogueStateTracker:
+    return tracker(said("siparişim nerede", "order_status"), ActionExecuted(form),
+                   ActiveLoop(form), SlotSet("requested_slot", slot),
+                   ActionExecuted("action_listen"), message, *after)
+
+
+def predicted(policy: DialoguePolicy, tracker_: DialogueStateTracker) -> str | None:
+    prediction = policy.predict_action_probabilities(tracker_, DOMAIN)
+    if max(prediction.probabilities) == 0:
+        return None
+    assert prediction.policy_priority == 7
+    return DOMAIN.action_names_or_texts[prediction.max_confidence_index]
+
+
+def after_status(message: UserUttered) -> DialogueStateTracker:
+    """The order status was told and the rating asked; then ``message``."""
+    return tracker(said("10045821", "inform", [order("10045821")]),
+                   ActionExecuted("action_order_status"), SlotSet("csat_pending", True),
+                   ActionExecuted("action_listen"), message)
+
+
+def test_a_rating_only_right_after_the_question(policy) -> None:
+    assert predicted(policy, after_status(said("5", "inform"))) == "action_store_rating"
+    assert predicted(policy, after_status(said("geç", "deny"))) == "action_store_rating"
+    # A second order number is a request, not a rating.
+    second = after_status(said("peki 10045823 ne durumda", "inform", [order("10045823")]))
+    assert predicted(policy, second) == "order_form"
+    assert predicted(policy, after_status(said("kargo ücreti ne kadar", "faq"))) is None
+
+
+def test_a_new_task_inside_a_form_leaves_it(policy) -> None:
+    moved = in_form("order_form", "order_id", said("boşver kulaklık bakıyorum",
+                                                   "product_recommendation"))
+    assert predicted(policy, moved) == "action_deactivate_loop"
+    left = in_form("order_form", "order_id", said("boşver kulaklık bakıyorum",
+                                                  "product_recommendation"),
+                   ActionExecuted("action_deactivate_loop"), ActiveLoop(None))
+    assert predicted(policy, left) == "action_suggest_products"
+    # The form's own request and shop questions stay with the form and the rules.
+    assert predicted(policy, in_form("order_form", "order_id",
+                                     said("kargom nerede", "order_status"))) is None
+    assert predicted(policy, in_form("order_form", "order_id",
+                                     said("iade ücretli mi", "faq"))) is None
+
+
+def test_no_detail_or_a_question_about_it(policy) -> None:
+    assert predicted(policy, in_form("order_form", "order_id", said(
+        "numaramı bilmiyorum", "deny"))) == "action_missing_detail"
+    assert predicted(policy, in_form("order_form", "order_id", said(
+        "sipariş numarası nerede yazar?", "faq"))) == "action_detail_help"
+    helped = in_form("order_form", "order_id", said("sipariş numarası nerede yazar?", "faq"),
+                     ActionExecuted("action_detail_help"))
+    assert predicted(policy, helped) == "order_form"
+
+
+def test_irony_confusion_and_unasked_details(policy) -> None:
+    assert predicted(policy, tracker(said("ne hızlı kargo ama, bir haftadır yolda, bravo",
+                                          "thank"))) == "action_handle_complaint"
+    assert predicted(policy, tracker(said("dur ne diyecektim", "nlu_fallback"))) == (
+        "action_take_your_time")
+    assert predicted(policy, tracker(said("10045821", "inform", [order("10045821")]))) == (
+        "order_form")
+
+
+def test_a_task_with_a_shop_question_gets_both(policy) -> None:
+    both = said("siparişim nerede, bir de kapıda ödeme var mı?", "order_status")
+    assert predicted(policy, tracker(both)) == "action_answer_faq"
+    assert predicted(policy, tracker(both, ActionExecuted("action_answer_faq"))) == "order_form"
+
+
+def test_abstains_otherwise(policy) -> None:
+    assert predicted(policy, tracker(said("merhaba", "greet"))) is None
+    assert predicted(policy, tracker(said("siparişim nerede", "order_status"))) is None
+    assert predicted(policy, tracker(said("temsilci", "human_handoff"),
+                                     SlotSet("handoff_active", True))) is None
+
+
+def test_a_misread_answer_goes_to_the_form_as_the_answer(policy) -> None:
+    misread = in_form("order_form", "contact", said("ayse.yilmaz", "deny"))
+    prediction = policy.predict_action_probabilities(misread, DOMAIN)
+    assert DOMAIN.action_names_or_texts[prediction.max_confidence_index] == "order_form"
+    assert prediction.events == [SlotSet("contact", "ayse.yilmaz")]
+    # A real "no" stays a no: the rules stop the form.
+    assert predicted(policy, in_form("order_form", "contact", said("vazgeçtim", "deny"))) is None
