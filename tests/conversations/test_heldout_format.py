@@ -1,6 +1,5 @@
-"""The held-out conversation scenarios follow the format the runner plays
-(docs in /work/shared is not part of the project; the format is restated here as checks):
-a mistake in a scenario file must fail here, in a second, not as a puzzling failed chat.
+"""The held-out conversation scenarios follow the format the conversation runner plays, so
+a mistake in a scenario file fails here, in a second, not as a puzzling failed chat.
 
 Every order number a scenario names is either a demo order (so its facts exist) or clearly
 unknown (so no generated order can answer for it by chance).
@@ -88,6 +87,7 @@ def _placeholder_problem(body: str, demo: Set[str]) -> str | None:
 
 
 HELDOUT_CONVERSATIONS = _heldout()
+DEMO_ORDERS = _demo_orders()
 
 
 def test_there_are_enough_heldout_conversations_for_every_cause() -> None:
@@ -115,7 +115,7 @@ def test_conversation_follows_the_format(path: Path, conversation: Dict[str, Any
     assert conversation.get("channel", "rest") in CHANNELS
     turns = conversation["turns"]
     assert MIN_TURNS <= len(turns) <= MAX_TURNS
-    demo = _demo_orders()
+    demo = DEMO_ORDERS
     for turn in turns:
         assert set(turn) <= TURN_KEYS
         assert ("user" in turn) != ("payload" in turn), "a turn is a message or a button"
