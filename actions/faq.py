@@ -46,9 +46,9 @@ def requested_topics(tracker: Tracker) -> List[Tuple[str, str]]:
     text = tracker.latest_message.get("text") or ""
     parts = clauses(text) or [text]
     named = [first_match(clause, "faq_topics") for clause in parts]
-    topics: List[str | None] = [None] + [
-        topic if is_question(clause) else None
-        for topic, clause in zip(named[1:], parts[1:], strict=True)]
+    topics: List[str | None] = [None]
+    topics += [topic if is_question(clause) else None
+               for topic, clause in zip(named[1:], parts[1:], strict=True)]
     chosen = selected_faq_response(tracker)
     intent = tracker.latest_message.get("intent", {}).get("name")
     if intent in MISSED_INTENTS and named[0] and is_question(parts[0]):
