@@ -52,6 +52,7 @@
   const URL_PATTERN = /https?:\/\/[^\s<>"']+/g;
   // The rating question's buttons (domain.yml): drawn as stars, with a skip button.
   const RATING_PAYLOAD = /^\/inform\{"rating":"([1-5])"\}$/;
+  const SKIP_PAYLOAD = /^\/inform\{"rating":"skip"\}$/;
 
   const script = document.currentScript;
   if (!script || window.asistanWidgetLoaded) return; // pasted twice: the first one wins
@@ -335,8 +336,10 @@
   }
 
   function renderButtons(buttons) {
-    const ratings = buttons.map((b) => RATING_PAYLOAD.exec(String(b.payload)));
-    if (ratings.every(Boolean) && ratings.length === 5) return renderStars(buttons, ratings);
+    // The question's own skip button gives way to the stars' skip, which sends nothing.
+    const scores = buttons.filter((b) => !SKIP_PAYLOAD.test(String(b.payload)));
+    const ratings = scores.map((b) => RATING_PAYLOAD.exec(String(b.payload)));
+    if (ratings.every(Boolean) && ratings.length === 5) return renderStars(scores, ratings);
     const group = el("div", "choices");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", TEXT.choices);
