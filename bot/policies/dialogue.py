@@ -226,6 +226,8 @@ class DialoguePolicy(Policy):
             answers = intent == "complaint" and tracker.get_slot("requested_slot") == (
                 "return_reason")
             if intent in entries and intent != own and not answers:
+                if tracker.get_slot("requested_slot") in DETAILS and only_details(message):
+                    return loop  # the form's answer, whatever the classifier read in it
                 return DEACTIVATE
             if tracker.get_slot("requested_slot") in DETAILS and not details:
                 if mentions(text, _words("no_order_number")):
@@ -271,6 +273,24 @@ class DialoguePolicy(Policy):
             # The text becomes the answer the form validates (and politely refuses).
             events = [SlotSet(tracker.get_slot("requested_slot"), message.text)]
         return self._predict(domain, action, tracker.active_loop_name is not None, events)
+
+
+def only_details(message: UserUttered) -> bool:
+    """The message is an order number or a contact and nothing more: the answer to the
+    form's question, whatever the classifier made of its letters ("baska3@example.com"
+    is no request for other products)."""
+    text = message.text or ""
+    spans = sorted((e["start"], e["end"]) for e in message.entities or []
+                   if e.get("entity") in ("order_id", "email", "phone")
+                   and isinstance(e.get("start"), int) and isinstance(e.get("end"), int))
+    if not spans:
+        return False
+    rest, position = [], 0
+    for start, end in spans:
+        rest.append(text[position:start])
+        position = max(position, end)
+    rest.append(text[position:])
+    return not any(c.isalpha() for c in "".join(rest))
 
 
 def actions_since_user(tracker: DialogueStateTracker) -> List[str]:

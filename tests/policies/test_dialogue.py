@@ -129,3 +129,15 @@ def test_a_misread_answer_goes_to_the_form_as_the_answer(policy) -> None:
     assert prediction.events == [SlotSet("contact", "ayse.yilmaz")]
     # A real "no" stays a no: the rules stop the form.
     assert predicted(policy, in_form("order_form", "contact", said("vazgeçtim", "deny"))) is None
+
+
+def test_a_detail_alone_answers_the_form_whatever_its_letters_read_as(policy) -> None:
+    email = "baska3@example.com"  # "başka": the classifier may hear "other products"
+    alone = said(email, "more_products", [{"entity": "email", "value": email,
+                                           "start": 0, "end": len(email)}])
+    assert predicted(policy, in_form("order_form", "contact", alone)) == "order_form"
+    # With words of a new request beside it, the shopper moved on.
+    moved = said(f"{email} boşver, başka ürün göster", "more_products", [
+        {"entity": "email", "value": email, "start": 0, "end": len(email)}])
+    assert predicted(policy, in_form("order_form", "contact", moved)) == (
+        "action_deactivate_loop")
