@@ -171,7 +171,9 @@ class VerifiedOrderForm(FormValidationAction):
             if found is None:
                 return await failure_slots(dispatcher, tried, "utter_verification_failed")
         except StoreUnavailable:
-            return {"order_id": None, "contact": None}
+            # The shopper was told to try again in a few minutes: the form ends rather than
+            # ask again at once, and "siparişim nerede" later starts it afresh.
+            return {"order_id": None, "contact": None, "requested_slot": None}
         logger.info("order %s verified by %s", number, _masked(contact))
         return {
             "order_id": number,
