@@ -8,16 +8,13 @@ The shopper writes over socket.io, as the widget does, so the agent's messages r
 from __future__ import annotations
 
 import re
-from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from bot.settings import Settings
 from tests.e2e.browser import (
-    CHROMIUM_FLAGS,
     accessibility_problems,
-    chromium_path,
     screenshot,
 )
 from tests.e2e.test_handoff import SocketShopper
@@ -34,15 +31,6 @@ window.Notification = class {
   static requestPermission() { return Promise.resolve("granted"); }
 };
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(),
-                                              args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 def agent_page(browser: Browser, settings: Settings, username: str) -> Page:

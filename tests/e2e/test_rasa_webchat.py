@@ -14,10 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from bot.settings import Settings
-from tests.e2e.browser import CHROMIUM_FLAGS, chromium_path, screenshot
+from tests.e2e.browser import screenshot
 from tests.web.conftest import base, login
 from tools.npm_assets import RASA_WEBCHAT, ensure
 
@@ -29,15 +29,6 @@ WebChat.default({selector: "#webchat", socketUrl: "%s", socketPath: "/socket.io/
   embedded: true, initPayload: "merhaba", title: "Asistan", customData: {language: "tr"},
   params: {storage: "session"}}, null);
 </script></body></html>"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(),
-                                              args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

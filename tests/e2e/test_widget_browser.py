@@ -11,13 +11,11 @@ import time
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from bot.settings import Settings
 from tests.e2e.browser import (
-    CHROMIUM_FLAGS,
     accessibility_problems,
-    chromium_path,
     screenshot,
 )
 from tests.e2e.conftest import Product
@@ -26,15 +24,6 @@ from tests.web.conftest import base, login
 pytestmark = pytest.mark.e2e
 SLOW = 30_000  # ms: the bot's first answers and socket.io's reconnection back-off
 GREETING = re.compile("[Bb]en Asistan")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(),
-                                              args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture()

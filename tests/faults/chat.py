@@ -113,4 +113,14 @@ def mid_turn(shop: Shop, sender: str, send: Callable[[], requests.Response]
         for server in servers:
             if server.name in pids:
                 shop.wait_restarted(server, pids[server.name])
+        # A server that answers is not yet one the balancer sends to (its health checks
+        # must pass first): the shopper's next message waits for that, as a client retries.
+        until(lambda: _routed(shop), 60, "a Rasa server the balancer sends to")
     return got["answer"]
+
+
+def _routed(shop: Shop) -> bool:
+    try:
+        return requests.get(shop.settings.rasa_url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
