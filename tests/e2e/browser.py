@@ -36,6 +36,9 @@ def screenshot(page: Page, name: str, **options: Any) -> None:
 def accessibility_problems(page: Page) -> List[Dict[str, Any]]:
     """axe-core's serious and critical violations on the page as it is now (open shadow
     roots included). The page's context needs ``bypass_csp=True`` to load the script."""
+    # Colours are judged as shown: not halfway through the panel's fade-in.
+    page.wait_for_function(
+        "() => document.getAnimations().every((a) => a.playState !== 'running')")
     page.add_script_tag(content=ensure(AXE_CORE).read_text("utf-8"))
     violations = page.evaluate("""async () => (await axe.run(document, {
         resultTypes: ["violations"]})).violations.map((v) => ({
