@@ -13,24 +13,38 @@ recursively, for every event of every tracker on every turn. ``fast_event_lookup
 the walk's answer per type name; a name it does not know (an event class imported later)
 still takes Rasa's own walk.
 
+Rasa opens a new HTTP session, and so a new connection, for every call to the action side
+(``EndpointConfig.request``). ``kept_alive_connections`` gives each endpoint one session per
+event loop whose connections are kept between calls. An idle connection is dropped by this
+side after ``IDLE_CONNECTION_SECONDS``, before any server or balancer in front of the
+action side closes it (Sanic after 5 s, HAProxy after its ``timeout http-request``), so
+a call never goes out on a connection the other side is closing.
+
 The fixes are applied in the process Rasa runs in rather than by editing Rasa; the
 benchmark's in-process profile applies the same function.
 """
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from functools import cache
 from typing import Any, Dict, Type
 
+import aiohttp
 from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils.endpoints import EndpointConfig
 
 _rasa_resolve_by_type = Event.resolve_by_type
+# Shorter than any keep-alive timeout on the other side (Sanic's is 5 s).
+IDLE_CONNECTION_SECONDS = 2.0
 
 
 @cache
@@ -82,8 +96,44 @@ def fast_event_lookup() -> None:
     Event.resolve_by_type = staticmethod(_resolve_by_type)
 
 
+class _Borrowed:
+    """``async with`` over a kept session: entering lends it, leaving keeps it open."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self._session
+
+    async def __aexit__(self, *_: Any) -> None:
+        return None
+
+
+def _kept_session(self: EndpointConfig) -> _Borrowed:
+    """``EndpointConfig.session``, one per endpoint and event loop, connections kept."""
+    loop = asyncio.get_running_loop()
+    kept: Dict[asyncio.AbstractEventLoop, aiohttp.ClientSession] = self.__dict__.setdefault(
+        "_kept_sessions", weakref.WeakKeyDictionary())
+    session = kept.get(loop)
+    if session is None or session.closed:
+        auth = (aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+                if self.basic_auth else None)
+        session = aiohttp.ClientSession(
+            headers=self.headers, auth=auth,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_SECONDS))
+        kept[loop] = session
+    return _Borrowed(session)
+
+
+def kept_alive_connections() -> None:
+    """Make every endpoint's calls reuse their connections."""
+    EndpointConfig.session = _kept_session
+
+
 def apply_runtime_fixes() -> None:
     """Every fix above, as the product's Rasa servers run them."""
     fast_action_validation()
     fast_event_lookup()
+    kept_alive_connections()
 

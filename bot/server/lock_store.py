@@ -23,6 +23,9 @@ answered with an error.
 The store takes one URL (``LOCK_STORE_URL``): ``redis://[user:password@]host:port/db``,
 or ``rediss://`` for TLS, as Redis's own client reads it.
 
+Taking a ticket and giving it back (a few Redis round trips each) run in a worker thread,
+so the server's other turns go on meanwhile.
+
 Both stores here also look at a busy lock far more often than Rasa's once a second
 (``WAIT_SECONDS``): a shopper who sends a second message while the first is being answered
 otherwise waits up to a second more than the turn takes. A look costs a dictionary read
@@ -31,6 +34,7 @@ otherwise waits up to a second more than the turn takes. A look costs a dictiona
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -103,7 +107,8 @@ class AtomicRedisLockStore(PromptWaiting, RedisLockStore):
         ticket = None
         if time.monotonic() >= self._redis_down_until:
             try:
-                ticket = self.issue_ticket(conversation_id, lock_lifetime)
+                ticket = await asyncio.to_thread(self.issue_ticket, conversation_id,
+                                                 lock_lifetime)
             except LockError as error:
                 if not isinstance(error.__cause__, (redis.ConnectionError, redis.TimeoutError)):
                     raise
@@ -119,7 +124,7 @@ class AtomicRedisLockStore(PromptWaiting, RedisLockStore):
             yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
         finally:
             try:
-                self.cleanup(conversation_id, ticket)
+                await asyncio.to_thread(self.cleanup, conversation_id, ticket)
             except redis.RedisError as error:  # the ticket expires with its lifetime
                 logger.error("lock not given back (%s)", error)
 

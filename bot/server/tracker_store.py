@@ -21,29 +21,56 @@ Each turn loads the conversation and saves the events it added, a large share of
 - **Reading the conversation back to publish it.** With an event broker, Rasa loaded the
   whole conversation again on every save to find the new events; here the events just
   inserted are published, after their commit.
+- **Counting stored events before each save.** Rasa finds a tracker's new events by
+  counting, in the database, the events of its latest session. A tracker loaded or
+  saved here remembers how many of its events are stored (a turn holds the conversation's
+  lock from load to save, so nothing else writes in between) and a save starts after
+  them; any other tracker (a copy, one with a maximal event history) is counted as Rasa
+  counts. (Rasa's
+  count, of the latest session only, also made a save of a tracker holding every session
+  write its older events again.)
+- **Waiting for the database on the event loop.** Rasa's SQL store is synchronous inside
+  async methods: while one turn waits for the database, the server's other turns wait
+  too. Loads and saves run in a worker thread here, so the waits of concurrent turns
+  overlap.
+- **Building an ORM object per event read.** Only the events' JSON is needed; it is read
+  as plain rows with Rasa's own query.
 
 Which events are new, how rows look, and how conversations are read back are Rasa's own:
 a tracker written by either class reads the same through the other
-(``tests/test_tracker_store.py``).
+(``tests/server/test_tracker_store.py``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
-from typing import Any
+from typing import Any, Dict, Iterator, List
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.database.engine import engine_options
+
+# The attribute a loaded tracker carries: how many of its events are stored.
+STORED = "_asistan_stored_events"
 
 # What each backend runs on a new connection so that commits do not wait for the disk.
 COMMIT_SETTINGS = {
     "sqlite": ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"),
     "postgresql": ("SET synchronous_commit TO OFF",),
 }
+
+
+def _remember_stored(tracker: DialogueStateTracker) -> None:
+    """Note on a tracker just loaded or saved that all its events are stored, unless a
+    maximal event history drops its oldest events (its length then no longer counts)."""
+    if tracker.events.maxlen is None:
+        setattr(tracker, STORED, len(tracker.events))
 
 
 class QuickCommitSQLTrackerStore(SQLTrackerStore):
@@ -75,11 +102,45 @@ class QuickCommitSQLTrackerStore(SQLTrackerStore):
 
         sa.event.listen(self.engine, "connect", apply_settings)
 
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool
+                        ) -> DialogueStateTracker | None:
+        """Rasa's ``_retrieve``, off the event loop and without ORM objects; the tracker
+        remembers how many stored events it holds."""
+        events = await asyncio.to_thread(self._read, sender_id, fetch_events_from_all_sessions)
+        if not (self.domain and events):
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        _remember_stored(tracker)
+        return tracker
+
+    def _read(self, sender_id: str, fetch_events_from_all_sessions: bool
+              ) -> List[Dict[str, Any]]:
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            rows = session.execute(query.with_entities(self.SQLEvent.data).statement)
+            return [json.loads(data) for (data,) in rows]
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker
+                           ) -> Iterator[Event]:
+        """The events not stored yet: after those the tracker was loaded with, or
+        Rasa's count of the stored ones."""
+        stored = getattr(tracker, STORED, None)
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, None)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's ``save``: the events not stored yet, now in one statement, then the same
-        events to the event broker (Rasa published them first, having read the whole
-        conversation back to find them; here a message reaches the analytics only once
-        its conversation has it)."""
+        """Rasa's ``save``, off the event loop: the events not stored yet, now in one
+        statement, then the same events to the event broker (Rasa published them first,
+        having read the whole conversation back to find them; here a message reaches the
+        analytics only once its conversation has it)."""
+        events = await asyncio.to_thread(self._write, tracker)
+        _remember_stored(tracker)
+        if self.event_broker is not None:
+            await self._stream_new_events(self.event_broker, events, tracker.sender_id)
+
+    def _write(self, tracker: DialogueStateTracker) -> List[Event]:
+        """The tracker's new events inserted and committed; they are returned."""
         with self.session_scope() as session:
             events = list(self._additional_events(session, tracker))
             rows = []
@@ -97,5 +158,4 @@ class QuickCommitSQLTrackerStore(SQLTrackerStore):
             if rows:
                 session.execute(sa.insert(self.SQLEvent.__table__), rows)
             session.commit()
-        if self.event_broker is not None:
-            await self._stream_new_events(self.event_broker, events, tracker.sender_id)
+        return events

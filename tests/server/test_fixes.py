@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
+import asyncio
+from typing import Any, Dict, List
 
 import pytest
 from jsonschema import ValidationError
@@ -87,3 +88,31 @@ def test_events_read_back_through_the_fix(monkeypatch: pytest.MonkeyPatch) -> No
     events = [UserUttered("merhaba", {"name": "greet", "confidence": 1.0}),
               SlotSet("order_id", "10045821")]
     assert [Event.from_parameters(e.as_dict()) for e in events] == events
+
+
+def test_calls_to_an_endpoint_reuse_one_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three calls to a real server on loopback arrive on one connection."""
+    from rasa.utils.endpoints import EndpointConfig
+
+    monkeypatch.setattr(EndpointConfig, "session", EndpointConfig.session)
+    rasa_server.kept_alive_connections()
+    connections = []
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(writer)
+        while await reader.read(4096):  # each request is one small read on loopback
+            body = b'{"ok": true}'
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+            await writer.drain()
+
+    async def calls() -> List[Any]:
+        server = await asyncio.start_server(answer, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        answers = [await endpoint.request(method="get") for _ in range(3)]
+        server.close()
+        return answers
+
+    assert asyncio.run(calls()) == [{"ok": True}] * 3
+    assert len(connections) == 1

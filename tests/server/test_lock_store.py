@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
+import time
 import uuid
 from typing import Iterator, List
 
@@ -176,3 +177,33 @@ def test_without_redis_a_turn_is_locked_in_this_process(
     asyncio.run(both())
     assert order == ["first in", "first out", "second in", "second out"]
     assert "Redis unreachable" in caplog.text
+
+
+def test_taking_and_giving_back_a_ticket_leave_the_event_loop_free(
+        conversation: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slow Redis delays this turn only; the server's other turns go on."""
+    store = new_store()
+    real_atomically = store._atomically
+
+    def slow_atomically(*args):  # type: ignore[no-untyped-def]
+        time.sleep(0.2)
+        return real_atomically(*args)
+
+    monkeypatch.setattr(store, "_atomically", slow_atomically)
+
+    async def turn_and_ticks() -> int:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(tick())
+        async with store.lock(conversation):
+            pass
+        ticker.cancel()
+        return ticks
+
+    assert asyncio.run(turn_and_ticks()) >= 20  # 0.4 s of taking and giving back, ticking

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Iterator, List
 
 import pytest
@@ -122,4 +123,71 @@ def test_commits_do_not_wait_for_the_disk(tracker_url, domain) -> None:
             assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 1  # NORMAL
         else:
             assert connection.execute(sa.text("SHOW synchronous_commit")).scalar() == "off"
+    store.engine.dispose()
+
+
+def _statements(engine: sa.engine.Engine) -> List[str]:
+    """Every SQL statement the engine runs from now on."""
+    seen: List[str] = []
+    sa.event.listen(engine, "before_cursor_execute",
+                    lambda _c, _cur, statement, *_: seen.append(statement))
+    return seen
+
+
+def test_a_loaded_tracker_is_saved_without_counting_the_stored_events(tracker_url,
+                                                                        domain) -> None:
+    store = _store(QuickCommitSQLTrackerStore, tracker_url, domain)
+    _conversation(store, "counted", [_start(), _turn("merhaba", "greet")], domain)
+    statements = _statements(store.engine)
+    tracker = asyncio.run(store.retrieve("counted"))
+    for _ in range(2):  # two saves of one tracker, each with new events
+        for event in _turn("kargo ücreti ne kadar", "faq"):
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+    assert not [s for s in statements if "count(" in s.lower()]
+    # The latest session is read from its SessionStarted on (the session's first action
+    # came just before it).
+    assert [e.type_name for e in _events(store, "counted")] == [
+        e.type_name for e in _start() + _turn("", "greet") + _turn("", "faq") * 2][1:]
+    store.engine.dispose()
+
+
+def test_every_save_writes_only_what_the_database_lacks(tracker_url, domain) -> None:
+    """A copy of a loaded tracker (counted as Rasa counts) and a tracker of every session."""
+    store = _store(QuickCommitSQLTrackerStore, tracker_url, domain)
+    _conversation(store, "copied", [_start()], domain)
+    copy = asyncio.run(store.retrieve("copied")).copy()
+    for event in _turn("merhaba", "greet"):
+        copy.update(event)
+    asyncio.run(store.save(copy))
+    whole = asyncio.run(store.retrieve_full_tracker("copied"))
+    asyncio.run(store.save(whole))  # nothing new: nothing written
+    assert [e.type_name for e in _events(store, "copied")] == [
+        e.type_name for e in _start() + _turn("", "greet")][1:]
+    store.engine.dispose()
+
+
+def test_loads_and_saves_leave_the_event_loop_free(tracker_url, domain) -> None:
+    """While the database takes its time, the server's other turns go on."""
+    store = _store(QuickCommitSQLTrackerStore, tracker_url, domain)
+    _conversation(store, "slow", [_start()], domain)
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *_: time.sleep(0.2))
+
+    async def turn_and_ticks() -> int:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(tick())
+        tracker = await store.retrieve("slow")
+        tracker.update(SlotSet("order_id", "10045821"))
+        await store.save(tracker)
+        ticker.cancel()
+        return ticks
+
+    assert asyncio.run(turn_and_ticks()) >= 20  # at least 0.4 s of waiting, ticking
     store.engine.dispose()
