@@ -36,9 +36,11 @@ def screenshot(page: Page, name: str, **options: Any) -> None:
 def accessibility_problems(page: Page) -> List[Dict[str, Any]]:
     """axe-core's serious and critical violations on the page as it is now (open shadow
     roots included). The page's context needs ``bypass_csp=True`` to load the script."""
-    # Colours are judged as shown: not halfway through the panel's fade-in.
-    page.wait_for_function(
-        "() => document.getAnimations().every((a) => a.playState !== 'running')")
+    # Colours are judged as shown: not halfway through the panel's fade-in. The widget lives
+    # in a shadow root, whose animations the document's own list does not hold.
+    page.wait_for_function("""() => [document, ...Array.from(document.querySelectorAll("*"),
+        (e) => e.shadowRoot).filter(Boolean)].every((root) => root.getAnimations().every(
+        (a) => !a.pending && a.playState !== "running"))""")
     page.add_script_tag(content=ensure(AXE_CORE).read_text("utf-8"))
     violations = page.evaluate("""async () => (await axe.run(document, {
         resultTypes: ["violations"]})).violations.map((v) => ({
