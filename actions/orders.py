@@ -43,6 +43,11 @@ def _items(details: OrderDetails) -> str:
     return f"{named} +{rest}" if rest > 0 else named
 
 
+def cancelled_day(details: OrderDetails, tz: ZoneInfo) -> str:
+    """The shop's calendar day an order was cancelled, as replies write it."""
+    return short_day(local_day(details.cancelled_at or details.placed_at, tz))
+
+
 def order_replies(
     details: OrderDetails, policies: Dict[str, str], tz: ZoneInfo, today: date
 ) -> List[Reply]:
@@ -67,9 +72,8 @@ def order_replies(
     if status == OrderStatus.PREPARING.value:
         return [("utter_order_preparing", {**base, **policies})]
     if status == OrderStatus.CANCELLED.value:
-        cancelled = details.cancelled_at or details.placed_at
         return [("utter_order_cancelled", {**base,
-                                          "cancelled_day": short_day(local_day(cancelled, tz))})]
+                                          "cancelled_day": cancelled_day(details, tz)})]
     if status == OrderStatus.RETURNED.value:
         return [("utter_order_returned", base)]
     if status == OrderStatus.DELIVERED.value and details.delivered_at is not None:
