@@ -23,6 +23,7 @@ READERS: Dict[str, Callable[[Any], Any]] = {"order_id": parse_order_number,
 # After this many identical prompts the next one offers choices and a person instead.
 SAME_PROMPT_LIMIT = 2
 AGAIN = {"utter_ask_order_id": "utter_ask_order_id_again",
+         "utter_ask_order_id_after_contact": "utter_ask_order_id_again",
          "utter_ask_contact": "utter_ask_contact_again"}
 
 

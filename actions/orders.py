@@ -29,6 +29,7 @@ from actions.verification import (
 )
 from bot.settings import get_settings
 from bot.shop.types import OrderDetails, OrderStatus
+from bot.text.contacts import parse_contact
 from bot.text.formatting import day, local_day, moment, money, short_day
 
 logger = logging.getLogger(__name__)
@@ -112,7 +113,10 @@ class ActionAskOrderId(Action):
     ) -> List[EventType]:
         customer_id = verified_customer(tracker)
         if customer_id is None:
-            ask(dispatcher, tracker, domain, "order_id", "utter_ask_order_id")
+            # An e-mail or phone given first is acknowledged, not met with the same prompt.
+            ask(dispatcher, tracker, domain, "order_id",
+                "utter_ask_order_id_after_contact" if parse_contact(tracker.get_slot("contact"))
+                else "utter_ask_order_id")
             return []
         try:
             with answered_if_down(dispatcher):

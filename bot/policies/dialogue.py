@@ -187,7 +187,7 @@ class DialoguePolicy(Policy):
     def follow_up(self, tracker: DialogueStateTracker, message: UserUttered,
                   ran: List[str]) -> str | None:
         """After the first step this policy chose: the task, or listening."""
-        entry = self.config["entries"].get(message.intent_name)
+        entry = self.config["entries"].get(self.requested_task(message) or "")
         submits: Dict[str, str] = self.config["submits"]
         first, last = ran[0], ran[-1]
         if last in submits and tracker.active_loop_name is None and not tracker.get_slot(
@@ -229,6 +229,16 @@ class DialoguePolicy(Policy):
         return (message.intent_name in MISSED_INTENTS and not is_question(text)
                 and len(text.split()) <= SHORT_REPLY_WORDS
                 and not first_match(text, "faq_topics"))
+
+    def requested_task(self, message: UserUttered) -> str | None:
+        """The task a message asks for: its intent's, or, in a "no" that goes on to want
+        something else ("ya boşver, iptal etmek istiyorum aslında"), the task it names."""
+        if message.intent_name in self.config["entries"]:
+            return message.intent_name
+        text = message.text or ""
+        if message.intent_name == "deny" and mentions(text, _words("wanting")):
+            return first_match(text, "task_words")
+        return None
 
     def second_task(self, message: UserUttered) -> str | None:
         """The task a message asks beside a shop question ("siparişim nerede, bir de kapıda
@@ -274,7 +284,8 @@ class DialoguePolicy(Policy):
             # A problem named while the return form asks why is the answer, not a new task.
             answers = intent == "complaint" and tracker.get_slot("requested_slot") == (
                 "return_reason")
-            if intent in entries and intent != own and not answers:
+            task = self.requested_task(message)
+            if task in entries and task != own and not answers:
                 if tracker.get_slot("requested_slot") in DETAILS and only_details(message):
                     return loop  # the form's answer, whatever the classifier read in it
                 return DEACTIVATE

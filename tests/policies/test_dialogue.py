@@ -189,3 +189,15 @@ def test_an_answer_the_classifier_did_not_understand_is_the_forms_to_judge(polic
     # A question it did not understand is no answer: the rules handle it.
     assert predicted(policy, in_form("order_form", "order_id",
                                      said("hava nasıl olacak yarın?", "out_of_scope"))) is None
+
+
+def test_a_no_that_wants_another_task_starts_it(policy) -> None:
+    moved = said("ya boşver, iptal etmek istiyorum aslında", "deny")
+    assert predicted(policy, in_form("order_form", "order_id", moved)) == (
+        "action_deactivate_loop")
+    left = in_form("order_form", "order_id", moved, ActionExecuted("action_deactivate_loop"),
+                   ActiveLoop(None))
+    assert predicted(policy, left) == "cancel_form"
+    # A plain "no" only stops the form (the rules).
+    assert predicted(policy, in_form("order_form", "order_id", said("boşver iptal et",
+                                                                    "deny"))) is None
