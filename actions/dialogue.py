@@ -23,6 +23,7 @@ READERS: Dict[str, Callable[[Any], Any]] = {"order_id": parse_order_number,
 # After this many identical prompts the next one offers choices and a person instead.
 SAME_PROMPT_LIMIT = 2
 AGAIN = {"utter_ask_order_id": "utter_ask_order_id_again",
+         "utter_ask_order_id_after_contact": "utter_ask_order_id_again",
          "utter_ask_contact": "utter_ask_contact_again"}
 
 
@@ -33,13 +34,15 @@ def not_details(tracker: Tracker) -> List[EventType]:
 
 
 def times_prompted(tracker: Tracker, domain: DomainDict, slot: str, response: str) -> int:
-    """How many times the prompt for ``slot`` was sent since the form started or the slot
-    last held a detail that reads."""
+    """How many times the prompt for ``slot`` was sent since the form started or a detail
+    slot last got a detail that reads: a shopper who gives the e-mail before the order
+    number is getting somewhere, not stuck."""
     texts = {variant.get("text") for variant in domain.get("responses", {}).get(response, [])}
     count = 0
     for event in reversed(tracker.events):
         kind = event.get("event")
-        if kind == "slot" and event.get("name") == slot and READERS[slot](event.get("value")):
+        name = event.get("name")
+        if kind == "slot" and name in READERS and READERS[name](event.get("value")):
             break
         if kind == "active_loop" and event.get("name"):
             break

@@ -29,6 +29,7 @@ from actions.verification import (
 )
 from bot.settings import get_settings
 from bot.shop.types import OrderDetails, OrderStatus
+from bot.text.contacts import parse_contact
 from bot.text.formatting import day, local_day, moment, money, short_day
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,11 @@ def _items(details: OrderDetails) -> str:
     named = ", ".join(details.items[:MAX_ITEMS_NAMED])
     rest = len(details.items) - MAX_ITEMS_NAMED
     return f"{named} +{rest}" if rest > 0 else named
+
+
+def cancelled_day(details: OrderDetails, tz: ZoneInfo) -> str:
+    """The shop's calendar day an order was cancelled, as replies write it."""
+    return short_day(local_day(details.cancelled_at or details.placed_at, tz))
 
 
 def order_replies(
@@ -67,9 +73,8 @@ def order_replies(
     if status == OrderStatus.PREPARING.value:
         return [("utter_order_preparing", {**base, **policies})]
     if status == OrderStatus.CANCELLED.value:
-        cancelled = details.cancelled_at or details.placed_at
         return [("utter_order_cancelled", {**base,
-                                          "cancelled_day": short_day(local_day(cancelled, tz))})]
+                                          "cancelled_day": cancelled_day(details, tz)})]
     if status == OrderStatus.RETURNED.value:
         return [("utter_order_returned", base)]
     if status == OrderStatus.DELIVERED.value and details.delivered_at is not None:
@@ -108,7 +113,10 @@ class ActionAskOrderId(Action):
     ) -> List[EventType]:
         customer_id = verified_customer(tracker)
         if customer_id is None:
-            ask(dispatcher, tracker, domain, "order_id", "utter_ask_order_id")
+            # An e-mail or phone given first is acknowledged, not met with the same prompt.
+            ask(dispatcher, tracker, domain, "order_id",
+                "utter_ask_order_id_after_contact" if parse_contact(tracker.get_slot("contact"))
+                else "utter_ask_order_id")
             return []
         try:
             with answered_if_down(dispatcher):

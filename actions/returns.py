@@ -21,6 +21,7 @@ from actions.common import (
     shop_today,
     stored_time,
 )
+from actions.orders import cancelled_day
 from actions.satisfaction import ask_csat_once
 from actions.verification import (
     VerifiedOrderForm,
@@ -32,6 +33,8 @@ from actions.verification import (
 from bot.settings import get_settings
 from bot.shop.types import (
     RETURN_REASONS,
+    OrderDetails,
+    OrderStatus,
     ReturnBlock,
     ReturnOptions,
     ReturnStatus,
@@ -252,10 +255,15 @@ class ActionReturnStatus(Action):
             with answered_if_down(dispatcher):
                 variables = await policy_variables()
                 views = await shop().returns(customer_id, order_id)
+                order = (await shop().order_for_customer(order_id, customer_id)
+                         if order_id is not None and not views else None)
         except StoreUnavailable:
             return reset
+        if order_id is not None:
+            reset.append(SlotSet("last_order_id", order_id))
         if not views:
-            dispatcher.utter_message(response="utter_no_returns")
+            # Asked about one order: that order's answer, never another order's return.
+            self._no_returns(dispatcher, order, variables)
             return reset
         today = shop_today()
         replies = [reply for view in views[:MAX_REPORTED_RETURNS]
@@ -266,4 +274,17 @@ class ActionReturnStatus(Action):
         # An overdue or rejected refund is an apology, not a moment to ask for a rating.
         ended_well = not any(response in APOLOGIES for response, _ in replies)
         return reset + ask_csat_once(dispatcher, tracker, "return_status", ended_well)
+
+    @staticmethod
+    def _no_returns(dispatcher: CollectingDispatcher, order: OrderDetails | None,
+                    variables: Dict[str, Any]) -> None:
+        if order is None:
+            dispatcher.utter_message(response="utter_no_returns")
+        elif order.status == OrderStatus.CANCELLED.value:
+            dispatcher.utter_message(
+                response="utter_refund_cancelled_order", order_id=order.order_id,
+                cancelled_day=cancelled_day(order, get_settings().timezone), **variables)
+        else:
+            dispatcher.utter_message(response="utter_no_returns_order",
+                                     order_id=order.order_id, **variables)
 

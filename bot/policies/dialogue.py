@@ -8,6 +8,8 @@ rules cannot express, made from the tracker alone (no model, no database).
   resumes; a lost thread ("ne diyecektim") gets time, not a reprompt.
 - Irony (praise next to a delay) is a late-delivery complaint, not small talk.
 - A bare order number (with or without a contact) out of a form starts the order look-up.
+- A cancel, return or refund question with no number in a verified chat is about the order
+  just discussed: its form starts with that order (checked like a typed one).
 - A message with a task and a shop question in a later clause gets both, question first.
 
 Tasks start with the action ``entries`` in ``config.yml`` names for their intent; a filled
@@ -16,7 +18,7 @@ form runs the action ``submits`` names for it.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Set
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -57,6 +59,14 @@ DETAIL_INTENTS = ("inform", "deny", "affirm", "greet", "nlu_fallback", "out_of_s
 NOT_SECOND = ("goodbye", "complaint", "more_products", "similar_products")
 # Slots whose answers the shopper may not have at hand.
 DETAILS = ("order_id", "contact")
+# Tasks about one order: asked with no number in a verified chat, they are about the order
+# just discussed ("bunu iptal edebilir miyim?", "param ne zaman yatar?").
+ORDER_TASKS = ("cancel_order", "return_request", "return_status")
+# Shop questions that, about "this" order in a verified chat, are that order's task.
+TOPIC_TASKS = {"return_policy": "return_request", "refund_time": "return_status"}
+# Intents of a reply to the form's question: a question naming the detail instead of
+# giving it asks about the question ("mail mi yazayım telefon mu?").
+ANSWER_INTENTS = ("inform", "affirm", "deny", *MISSED_INTENTS)
 
 
 def _words(key: str) -> Any:
@@ -69,6 +79,38 @@ def second_faq_topic(text: str) -> str | None:
         topic = first_match(clause, "faq_topics")
         if topic and is_question(clause):
             return topic
+    return None
+
+
+def faq_topic(message: UserUttered) -> str | None:
+    """The shop-question topic the response selector chose for ``message``."""
+    selector = ((message.parse_data or {}).get("response_selector") or {}).get("faq") or {}
+    key = (selector.get("response") or {}).get("intent_response_key")
+    return str(key).rpartition("/")[2] if key else None
+
+
+def discussed_order_task(tracker: DialogueStateTracker, message: UserUttered,
+                         details: Set[str]) -> str | None:
+    """The order task (an intent of ``ORDER_TASKS``) that ``message`` asks about the order
+    just discussed in a verified chat, if it names no order of its own: a cancel or return
+    request, a refund question ("param ne zaman yatar?"), or the return policy asked of
+    "this" order ("bunu iade edebilir miyim?")."""
+    if (tracker.active_loop_name or "order_id" in details
+            or tracker.get_slot("verified_customer_id") is None
+            or not tracker.get_slot("last_order_id")):
+        return None
+    intent = message.intent_name
+    text = message.text or ""
+    if intent in ORDER_TASKS:
+        return intent
+    refund = is_question(text) and mentions(text, _words("refund_question"))
+    if intent in ("inform", *MISSED_INTENTS):
+        return "return_status" if refund else None
+    topic = faq_topic(message) if intent == "faq" else None
+    if refund or topic == "refund_time":
+        return "return_status"
+    if topic in TOPIC_TASKS and mentions(text, _words("this_order")):
+        return TOPIC_TASKS[topic]
     return None
 
 
@@ -145,7 +187,7 @@ class DialoguePolicy(Policy):
     def follow_up(self, tracker: DialogueStateTracker, message: UserUttered,
                   ran: List[str]) -> str | None:
         """After the first step this policy chose: the task, or listening."""
-        entry = self.config["entries"].get(message.intent_name)
+        entry = self.config["entries"].get(self.requested_task(message) or "")
         submits: Dict[str, str] = self.config["submits"]
         first, last = ran[0], ran[-1]
         if last in submits and tracker.active_loop_name is None and not tracker.get_slot(
@@ -175,10 +217,28 @@ class DialoguePolicy(Policy):
     @staticmethod
     def misread_answer(tracker: DialogueStateTracker, message: UserUttered) -> bool:
         """A reply to the form's question that the classifier read as "no" without a word
-        of refusal ("ayse.yilmaz" for an e-mail): the form should judge it as an answer."""
-        return (tracker.active_loop_name is not None and message.intent_name == "deny"
-                and tracker.get_slot("requested_slot") in DETAILS
-                and not mentions(message.text or "", _words("decline")))
+        of refusal ("ayse.yilmaz" for an e-mail), or did not understand at all ("xyz",
+        "abc123") though it asks nothing: the form should judge it as an answer (and count
+        it, so the third prompt offers a way out)."""
+        if tracker.active_loop_name is None or _details(message) or tracker.get_slot(
+                "requested_slot") not in DETAILS:
+            return False
+        text = message.text or ""
+        if message.intent_name == "deny":
+            return not mentions(text, _words("decline"))
+        return (message.intent_name in MISSED_INTENTS and not is_question(text)
+                and len(text.split()) <= SHORT_REPLY_WORDS
+                and not first_match(text, "faq_topics"))
+
+    def requested_task(self, message: UserUttered) -> str | None:
+        """The task a message asks for: its intent's, or, in a "no" that goes on to want
+        something else ("ya boşver, iptal etmek istiyorum aslında"), the task it names."""
+        if message.intent_name in self.config["entries"]:
+            return message.intent_name
+        text = message.text or ""
+        if message.intent_name == "deny" and mentions(text, _words("wanting")):
+            return first_match(text, "task_words")
+        return None
 
     def second_task(self, message: UserUttered) -> str | None:
         """The task a message asks beside a shop question ("siparişim nerede, bir de kapıda
@@ -207,8 +267,7 @@ class DialoguePolicy(Policy):
         intent = message.intent_name
         text = message.text or ""
         entries: Dict[str, str] = self.config["entries"]
-        details = {e.get("entity") for e in message.entities or []} & {
-            "order_id", "email", "phone"}
+        details = _details(message)
         if not details and is_rating(message) and csat_just_asked(tracker):
             return STORE_RATING
         if is_irony(text):
@@ -225,14 +284,18 @@ class DialoguePolicy(Policy):
             # A problem named while the return form asks why is the answer, not a new task.
             answers = intent == "complaint" and tracker.get_slot("requested_slot") == (
                 "return_reason")
-            if intent in entries and intent != own and not answers:
+            task = self.requested_task(message)
+            if task in entries and task != own and not answers:
                 if tracker.get_slot("requested_slot") in DETAILS and only_details(message):
                     return loop  # the form's answer, whatever the classifier read in it
                 return DEACTIVATE
             if tracker.get_slot("requested_slot") in DETAILS and not details:
                 if mentions(text, _words("no_order_number")):
                     return MISSING_DETAIL
-                if mentions(text, _words("where_is_order_number")):
+                if mentions(text, _words("where_is_order_number")) or (
+                        intent in ANSWER_INTENTS and is_question(text)
+                        and mentions(text, _words("detail_words"))
+                        and not first_match(text, "faq_topics")):
                     return DETAIL_HELP
                 if self.misread_answer(tracker, message):
                     return loop
@@ -240,6 +303,9 @@ class DialoguePolicy(Policy):
         if is_confused(text) and intent not in entries and intent not in (
                 "faq", "human_handoff"):
             return TAKE_YOUR_TIME
+        task = discussed_order_task(tracker, message, details)
+        if task in entries:
+            return entries[task]  # the order is set with the prediction
         if intent in ("return_request", "faq", "inform", "nlu_fallback") and mentions(
                 text, _words("return_code")) and "return_status" in entries:
             return entries["return_status"]  # "iade kodum neydi": the open return, again
@@ -272,7 +338,17 @@ class DialoguePolicy(Policy):
                 self.misread_answer(tracker, message)):
             # The text becomes the answer the form validates (and politely refuses).
             events = [SlotSet(tracker.get_slot("requested_slot"), message.text)]
+        elif isinstance(message, UserUttered) and not actions_since_user(tracker) and (
+                action == self.config["entries"].get(
+                    discussed_order_task(tracker, message, _details(message)) or "")):
+            # The task's form starts with the order just discussed, checked as if typed.
+            events = [SlotSet("order_id", tracker.get_slot("last_order_id"))]
         return self._predict(domain, action, tracker.active_loop_name is not None, events)
+
+
+def _details(message: UserUttered) -> Set[str]:
+    """Which of an order number, e-mail and phone the message carries."""
+    return {e.get("entity") for e in message.entities or []} & {"order_id", "email", "phone"}
 
 
 def only_details(message: UserUttered) -> bool:

@@ -14,6 +14,7 @@ from typing import List, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.settings import get_settings
 from bot.shop.types import (
     PRIORITY_REASONS,
     RETURN_REASONS,
@@ -34,14 +35,17 @@ from bot.store.models import (
     ReturnStatus,
     Shipment,
 )
+from bot.text.formatting import local_day
 
 OPEN_STATUSES = tuple(s.value for s in ReturnStatus if s is not ReturnStatus.REJECTED)
 
 
 def _delivery_day(shipment: Shipment | None) -> date | None:
+    """The shop's calendar day of the delivery: the return window counts shop days (a
+    parcel delivered at 23:30 UTC was delivered the next day in Istanbul)."""
     if shipment is None or shipment.delivered_at is None:
         return None
-    return shipment.delivered_at.date()
+    return local_day(shipment.delivered_at, get_settings().timezone)
 
 
 def _returned_line_ids(session: Session, order_id: int) -> set:

@@ -43,6 +43,7 @@ from bot.store.models import (
 )
 from bot.store.policies import coerce_policies, load_policy_file, write_policies
 from bot.store.search import index_products
+from bot.text.formatting import local_day
 
 DATA_DIR = Path(__file__).parent / "data"
 RANDOM_SEED = 20261122
@@ -313,7 +314,7 @@ def _refund(ctx: _Context, record: Return, received: datetime, paid: bool) -> Re
         return_=record,
         amount=line.unit_price * line.quantity,
         status=RefundStatus.PAID.value if paid else RefundStatus.PENDING.value,
-        promised_date=received.date() + timedelta(days=ctx.policies.refund_days),
+        promised_date=local_day(received, ctx.tz) + timedelta(days=ctx.policies.refund_days),
     )
     if paid:
         refund.paid_at = received + timedelta(days=ctx.rng.randint(2, ctx.policies.refund_days))

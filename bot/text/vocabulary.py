@@ -79,17 +79,25 @@ def is_confused(text: str) -> bool:
 
 
 def rating_in(text: str) -> int | None:
-    """The 1-to-5 score of a short reply that is a rating ("5", "4 puan", "beş"), or None."""
-    match = re.fullmatch(r"\D{0,12}\b([1-5])\b\D{0,12}", text.strip())
-    if match:
-        return int(match.group(1))
+    """The 1-to-5 score of a short reply that is a rating ("5", "4 puan veriyorum", "4/5",
+    "beş", "⭐⭐⭐⭐"), or None."""
+    words = shopping_words()
+    stars = sum(text.count(star) for star in words["rating_stars"])
+    if stars and not re.search(r"\w", text):
+        return min(stars, 5)
     if len(text.split()) > SHORT_REPLY_WORDS:
         return None
-    for score, words in shopping_words()["rating_words"].items():
-        if mentions(text, [f"{word} " for word in words]) or fold(text).strip() in map(
-                fold, words):
-            return int(score)
-    return None
+    tokens = re.findall(r"\w+", _folded(text))
+    named = {fold(word): int(score) for score, names in words["rating_words"].items()
+             for word in names}
+    allowed = tuple(fold(word) for word in words["rating_fillers"])
+    scores = [int(t) if t.isdigit() else named[t] for t in tokens if t.isdigit() or t in named]
+    rest = [t for t in tokens if not t.isdigit() and t not in named]
+    if any(not t.startswith(allowed) for t in rest):
+        return None  # other words: a request that happens to hold a number ("2 kez çekildi")
+    if "/" in text and scores[-1:] == [5]:
+        scores = scores[:-1]  # "4/5": out of five
+    return scores[0] if len(scores) == 1 and 1 <= scores[0] <= 5 else None
 
 
 def follow_up_fact(topic: str | None, text: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.orders import ValidateOrderForm
+from actions.orders import ActionAskOrderId, ValidateOrderForm
 from tests.actions.conftest import DOMAIN, Run, initial_slots, make_tracker, run_action
 
 FORM = "order_form"
@@ -177,3 +177,14 @@ def test_bad_contacts_are_refused_politely(text: str) -> None:
     assert run.responses == ["utter_invalid_contact"]
     assert run.slots()["contact"] is None
     assert "verification_failures" not in run.slots()
+
+
+def test_the_third_prompt_offers_a_way_out_unless_the_shopper_got_somewhere() -> None:
+    prompt = DOMAIN["responses"]["utter_ask_order_id"][0]["text"]
+    asked = [{"event": "bot", "text": prompt}, {"event": "bot", "text": prompt}]
+    stuck = run_action(ActionAskOrderId(), make_tracker(history=asked, active_loop=FORM))
+    assert stuck.responses == ["utter_ask_order_id_again"]
+    # The e-mail given meanwhile is progress: no way out yet, and it is acknowledged.
+    moving = run_action(ActionAskOrderId(), make_tracker(
+        history=asked, new_slots={"contact": AYSE}, active_loop=FORM))
+    assert moving.responses == ["utter_ask_order_id_after_contact"]

@@ -182,8 +182,23 @@ def test_return_status_of_one_order(private_store) -> None:
 def test_no_returns(private_store) -> None:
     ayse = customer_id(private_store, 10045821, AYSE)
     run = run_action(ActionReturnStatus(), make_tracker(
-        slots={"verified_customer_id": ayse, "order_id": "10045821", **DONE}))
+        slots={"verified_customer_id": ayse, **DONE}))
     assert run.responses == ["utter_no_returns"]
+    # Asked about one order: that order is named, and it becomes the order discussed.
+    run = run_action(ActionReturnStatus(), make_tracker(
+        slots={"verified_customer_id": ayse, "order_id": "10045821", **DONE}))
+    assert run.responses == ["utter_no_returns_order"]
+    assert run.messages[0]["order_id"] == "10045821"
+    assert run.slots()["last_order_id"] == "10045821"
+
+
+def test_refund_of_a_cancelled_order_is_about_that_order(private_store) -> None:
+    """Mehmet has returns on other orders; asked about his cancelled order, none is told."""
+    mehmet = customer_id(private_store, 10045826, MEHMET)
+    run = run_action(ActionReturnStatus(), make_tracker(
+        slots={"verified_customer_id": mehmet, "order_id": "10045826", **DONE}))
+    assert run.responses == ["utter_refund_cancelled_order"]
+    assert run.messages[0]["order_id"] == "10045826" and run.messages[0]["cancelled_day"]
 
 
 # --- complaints and satisfaction ----------------------------------------------------------
@@ -217,7 +232,9 @@ def test_complaint_after_tracking_is_tied_to_the_order() -> None:
     assert run.slots()["order_id"] == "10045824" and run.slots()["return_reason"] == "damaged"
 
 
-@pytest.mark.parametrize(("text", "score"), [("5", 5), ("4 puan", 4), ("1", 1)])
+@pytest.mark.parametrize(("text", "score"), [("5", 5), ("4 puan", 4), ("1", 1),
+                                           ("4 puan veriyorum", 4), ("⭐⭐⭐", 3),
+                                           ("4/5", 4), ("beş", 5)])
 def test_rating_is_stored_with_conversation_and_task(private_store, text, score) -> None:
     run = run_action(ActionStoreRating(), make_tracker(
         text=text, slots={"csat_pending": True, "csat_task": "order_status"}))

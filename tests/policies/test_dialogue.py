@@ -141,3 +141,63 @@ def test_a_detail_alone_answers_the_form_whatever_its_letters_read_as(policy) ->
         {"entity": "email", "value": email, "start": 0, "end": len(email)}])
     assert predicted(policy, in_form("order_form", "contact", moved)) == (
         "action_deactivate_loop")
+
+
+def verified_on(number: str, message: UserUttered) -> DialogueStateTracker:
+    """A verified chat about order ``number`` (just told), then ``message``."""
+    return tracker(said(number, "inform", [order(number)]),
+                   ActionExecuted("action_order_status"),
+                   SlotSet("verified_customer_id", "7"), SlotSet("last_order_id", number),
+                   ActionExecuted("action_listen"), message)
+
+
+def test_an_order_task_without_a_number_is_about_the_order_discussed(policy) -> None:
+    for message, form in [(said("bunu iptal edebilir miyim", "cancel_order"), "cancel_form"),
+                          (said("iade etmek istiyorum", "return_request"), "return_form"),
+                          (said("iadem ne oldu", "return_status"), "return_status_form")]:
+        prediction = policy.predict_action_probabilities(verified_on("10045825", message),
+                                                         DOMAIN)
+        assert DOMAIN.action_names_or_texts[prediction.max_confidence_index] == form
+        assert prediction.events == [SlotSet("order_id", "10045825")]
+
+
+def test_a_refund_question_is_about_the_order_discussed(policy) -> None:
+    refund = said("param ne zaman hesabıma geçer?", "faq")
+    refund.parse_data["response_selector"] = {
+        "faq": {"response": {"intent_response_key": "faq/refund_time"}}}
+    prediction = policy.predict_action_probabilities(verified_on("10045826", refund), DOMAIN)
+    assert DOMAIN.action_names_or_texts[prediction.max_confidence_index] == (
+        "return_status_form")
+    assert prediction.events == [SlotSet("order_id", "10045826")]
+    # Before anyone is verified, or about another order, it stays what it is.
+    assert predicted(policy, tracker(refund)) is None
+    other = said("10045827 iadesi ne oldu", "return_status", [order("10045827")])
+    assert policy.predict_action_probabilities(verified_on("10045826", other),
+                                               DOMAIN).events == []
+
+
+def test_a_question_about_the_detail_asked_is_answered(policy) -> None:
+    assert predicted(policy, in_form("order_form", "contact", said(
+        "mail mi yazayım telefon mu?", "inform"))) == "action_detail_help"
+
+
+def test_an_answer_the_classifier_did_not_understand_is_the_forms_to_judge(policy) -> None:
+    gibberish = in_form("order_form", "order_id", said("abc123", "nlu_fallback"))
+    prediction = policy.predict_action_probabilities(gibberish, DOMAIN)
+    assert DOMAIN.action_names_or_texts[prediction.max_confidence_index] == "order_form"
+    assert prediction.events == [SlotSet("order_id", "abc123")]
+    # A question it did not understand is no answer: the rules handle it.
+    assert predicted(policy, in_form("order_form", "order_id",
+                                     said("hava nasıl olacak yarın?", "out_of_scope"))) is None
+
+
+def test_a_no_that_wants_another_task_starts_it(policy) -> None:
+    moved = said("ya boşver, iptal etmek istiyorum aslında", "deny")
+    assert predicted(policy, in_form("order_form", "order_id", moved)) == (
+        "action_deactivate_loop")
+    left = in_form("order_form", "order_id", moved, ActionExecuted("action_deactivate_loop"),
+                   ActiveLoop(None))
+    assert predicted(policy, left) == "cancel_form"
+    # A plain "no" only stops the form (the rules).
+    assert predicted(policy, in_form("order_form", "order_id", said("boşver iptal et",
+                                                                    "deny"))) is None

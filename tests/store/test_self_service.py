@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +11,7 @@ from bot.database.engine import Database
 from bot.schema import seed_demo
 from bot.shop.types import CancelOutcome, ReturnBlock
 from bot.store import cancellations, orders, returns
+from bot.store.models import Order
 from bot.text.contacts import Contact
 
 TZ = ZoneInfo("Europe/Istanbul")
@@ -108,3 +109,14 @@ def test_refund_status_from_the_data(shop: Database) -> None:
     assert paid.refund_status == "paid" and not paid.refund_overdue(DAY)
 
 
+
+
+def test_the_return_window_counts_the_shops_days(shop: Database) -> None:
+    """Delivered at 21:30 UTC is delivered the next day in Istanbul: the window ends 14 shop
+    days after that day, not after the UTC one."""
+    with shop.unit_of_work() as session:
+        ayse = _customer(session, 10045824, AYSE)
+        session.get(Order, 10045824).shipment.delivered_at = datetime(2026, 11, 20, 21, 30)
+    with shop.unit_of_work() as session:
+        options = returns.return_options(session, 10045824, ayse, DAY, WINDOW)
+        assert options.window_ends == date(2026, 11, 21) + timedelta(days=WINDOW)
