@@ -65,13 +65,18 @@ def until(condition: Callable[[], bool], timeout: float = 60, what: str = "") ->
     raise TimeoutError(f"not within {timeout:.0f} s: {what}")
 
 
-def _accept_queue(port: int) -> int:
-    """Connections waiting to be accepted on a loopback listening port."""
+def _waiting_calls(port: int) -> int:
+    """Calls waiting for a loopback server that does not read them: new connections not
+    accepted yet, and kept connections with unread bytes."""
+    waiting = 0
     for line in Path("/proc/net/tcp").read_text("ascii").splitlines()[1:]:
         fields = line.split()
-        if int(fields[1].split(":")[1], 16) == port and fields[3] == "0A":  # LISTEN
-            return int(fields[4].split(":")[1], 16)
-    return 0
+        if int(fields[1].split(":")[1], 16) != port:
+            continue
+        queued = int(fields[4].split(":")[1], 16)  # LISTEN: the accept queue; else: unread
+        if fields[3] == "0A" or (fields[3] == "01" and queued):  # LISTEN, ESTABLISHED
+            waiting += queued
+    return waiting
 
 
 def _turn_started(shop: Shop, sender: str) -> Callable[[], bool]:
@@ -81,7 +86,7 @@ def _turn_started(shop: Shop, sender: str) -> Callable[[], bool]:
         locks = redis.Redis.from_url(shop.settings.lock_store_url)
         return lambda: bool(locks.exists(f"lock:{sender}"))
     ports = [port_of(url) for url in shop.settings.action_server_urls]
-    return lambda: any(_accept_queue(port) for port in ports)
+    return lambda: any(_waiting_calls(port) for port in ports)
 
 
 def mid_turn(shop: Shop, sender: str, send: Callable[[], requests.Response]
