@@ -141,3 +141,19 @@ def test_a_detail_alone_answers_the_form_whatever_its_letters_read_as(policy) ->
         {"entity": "email", "value": email, "start": 0, "end": len(email)}])
     assert predicted(policy, in_form("order_form", "contact", moved)) == (
         "action_deactivate_loop")
+
+
+def test_a_shop_question_beside_thanks_or_unasked_is_answered(policy) -> None:
+    thanks = said("teşekkürler, bir de iade süresi kaç gündü?", "thank")
+    assert predicted(policy, tracker(thanks)) == "action_answer_faq"
+    assert predicted(policy, tracker(thanks, ActionExecuted("action_answer_faq"))) == (
+        "action_listen")
+    # A follow-up the classifier missed, on the answer just given, needs no opener.
+    answered = [SlotSet("faq_topic", "return_policy"), ActionExecuted("action_listen")]
+    assert predicted(policy, tracker(*answered, said("kaç gündü?", "nlu_fallback"))) == (
+        "action_answer_faq")
+    # A task stays a task, whatever was answered before.
+    assert predicted(policy, tracker(*answered, said("kargom ne zaman gelir",
+                                                     "order_status"))) is None
+    assert predicted(policy, tracker(said("telefonla sipariş verebilir miyim",
+                                          "out_of_scope"))) == "action_answer_faq"
