@@ -18,7 +18,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import StoreUnavailable, answered_if_down, shop
 from actions.dialogue import not_details
-from bot.dialogue.requests import DAY_FACT, WORKING_HOURS, Answer, answers, hours_on
+from bot.dialogue.requests import (
+    DAY_FACT,
+    WORKING_HOURS,
+    Answer,
+    answers,
+    context_topic,
+    hours_on,
+)
 from bot.shop.types import ShopPolicies
 from bot.text.vocabulary import first_match, shopping_words
 
@@ -57,7 +64,8 @@ class ActionAnswerFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        found = answers(tracker.latest_message, tracker.get_slot("faq_topic"))
+        found = answers(tracker.latest_message, context_topic(
+            tracker.get_slot("faq_topic"), tracker.active_loop_name))
         if not found:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []

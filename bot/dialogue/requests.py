@@ -142,6 +142,12 @@ def follow_up_fact(previous: str | None, clause: Clause) -> str | None:
     return fact if is_question(clause.text) and not other else None
 
 
+def context_topic(answered: str | None, loop: str | None) -> str | None:
+    """The topic a follow-up refers to: the FAQ topic answered last, else the topic of the
+    task whose form is open."""
+    return answered or (shopping_words()["form_topics"].get(loop) if loop else None)
+
+
 def answer_for(topic: str, text: str, fact: str | None = None) -> Answer:
     """The fact of ``topic`` that ``text`` asks, or the topic's whole answer."""
     fact = fact or fact_of(topic, text)

@@ -28,7 +28,14 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.dialogue.names import MISSED_INTENTS
-from bot.dialogue.requests import answers, follow_up_fact, read_clauses, task_clause, threshold
+from bot.dialogue.requests import (
+    answers,
+    context_topic,
+    follow_up_fact,
+    read_clauses,
+    task_clause,
+    threshold,
+)
 from bot.text.vocabulary import (
     SHORT_REPLY_WORDS,
     first_match,
@@ -173,13 +180,18 @@ class DialoguePolicy(Policy):
                 and not mentions(message.text or "", _words("decline")))
 
     def second_task(self, message: UserUttered) -> str | None:
-        """The task a message of several clauses asks beside a shop question ("siparişim
-        nerede, bir de kapıda ödeme var mı?"): the task one of its clauses asks, else the
-        message's own intent, else the look-up of the order it names."""
+        """The task a message asks beside a shop question ("siparişim nerede, bir de kapıda
+        ödeme var mı?"): the task one of its clauses asks, else the message's own intent,
+        else the look-up of the order it names; in one clause, a task asked how or when."""
         entries: Dict[str, str] = self.config["entries"]
         parse = message.parse_data or {}
-        if len(read_clauses(parse)) < 2 or not answers(parse, None):
+        if not answers(parse, None):
             return None
+        if len(read_clauses(parse)) < 2:
+            # "iadeyi nasıl yapıyorum?": how the task is done, then the task.
+            how = message.intent_name in entries and mentions(message.text or "",
+                                                              _words("task_questions"))
+            return message.intent_name if how else None
         task = task_clause(parse, entries, NOT_SECOND)
         if task is None and message.intent_name in entries:
             task = message.intent_name
@@ -192,7 +204,7 @@ class DialoguePolicy(Policy):
         beside a task, a greeting or thanks; something the shop does not offer; a follow-up
         on the answer just given ("kim ödüyor?"); a question it missed."""
         parse = message.parse_data or {}
-        previous = tracker.get_slot("faq_topic")
+        previous = context_topic(tracker.get_slot("faq_topic"), tracker.active_loop_name)
         if message.intent_name not in self.config["entries"]:
             return bool(answers(parse, previous))
         # A task is the message's request unless another clause asks a question, it asks
@@ -249,6 +261,8 @@ class DialoguePolicy(Policy):
         if intent in ("return_request", "faq", "inform", "nlu_fallback") and mentions(
                 text, _words("return_code")) and "return_status" in entries:
             return entries["return_status"]  # "iade kodum neydi": the open return, again
+        if details and self.second_task(message):
+            return ANSWER_FAQ  # "10045822 nerede, bir de kargo ücreti ne kadar": both
         if (intent in DETAIL_INTENTS or (intent == "complaint" and not first_match(
                 text, "complaint_types"))) and details:
             # An order number or a contact, unasked: that order's look-up (or its return's).
