@@ -188,9 +188,10 @@ class DialoguePolicy(Policy):
         if not answers(parse, None):
             return None
         if len(read_clauses(parse)) < 2:
-            # "iadeyi nasıl yapıyorum?": how the task is done, then the task.
-            how = message.intent_name in entries and mentions(message.text or "",
-                                                              _words("task_questions"))
+            # "iadeyi nasıl yapıyorum?": how the task is done, then the task; with the
+            # order named ("10045822 ne zaman gelir") the general answer is only noise.
+            how = message.intent_name in entries and not has_details(message) and mentions(
+                message.text or "", _words("task_questions"))
             return message.intent_name if how else None
         task = task_clause(parse, entries, NOT_SECOND)
         if task is None and message.intent_name in entries:
