@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, List, Mapping
+from functools import lru_cache
+from typing import Any, List, Mapping, Tuple
 
 from bot.dialogue.names import MISSED_INTENTS
 from bot.text.turkish import fold
@@ -192,8 +193,14 @@ def hours_on(day: int, hours: str) -> str | None:
 def answers(parse: Mapping[str, Any], previous: str | None) -> List[Answer]:
     """What to answer for each clause that asks the shop something, in order (tasks and
     small talk are left to the dialogue policy and the rules)."""
-    parts = read_clauses(parse)
-    question = is_question(parse.get("text") or "")
+    return list(_answers(tuple(read_clauses(parse)), is_question(parse.get("text") or ""),
+                         previous))
+
+
+@lru_cache(maxsize=256)
+def _answers(parts: Tuple[Clause, ...], question: bool, previous: str | None
+             ) -> Tuple[Answer, ...]:
+    """``answers`` for clauses as read; the policy asks it several times a turn."""
     found: List[Answer] = []
     alone = len(parts) == 1
     for number, clause in enumerate(parts):
@@ -211,7 +218,7 @@ def answers(parse: Mapping[str, Any], previous: str | None) -> List[Answer]:
             continue
         if answer not in found:
             found.append(answer)
-    return found
+    return tuple(found)
 
 
 def task_clause(parse: Mapping[str, Any], tasks: Mapping[str, Any],

@@ -33,7 +33,8 @@ any featurizer again. Parse data then carries ``clauses``: for each, its text, o
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from bisect import bisect_left
+from typing import Any, Dict, List, Sequence, Tuple
 
 import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -100,8 +101,8 @@ class LinearIntentClassifier(LogisticRegressionClassifier):
             self._check_width(offset)
         return self._scores(logits)
 
-    def _clause_probabilities(self, message: Message,
-                              spans: List[Tuple[int, int]]) -> np.ndarray | None:
+    def _clause_probabilities(self, message: Message, spans: Sequence[Tuple[int, int]]
+                              ) -> np.ndarray | None:
         """The probabilities of each clause (``spans`` of the text) as if it were a message
         of its own; None when a feature cannot be cut into tokens (a dense sentence one)."""
         tokens = message.get(TOKENS_NAMES[TEXT]) or []
@@ -110,16 +111,19 @@ class LinearIntentClassifier(LogisticRegressionClassifier):
                      if f.attribute == TEXT and f.type == FEATURE_TYPE_SEQUENCE}
         if not tokens or any(not f.is_sparse() or f.origin not in sequences for f in sentence):
             return None
-        rows = [sequences[f.origin].features.tocsr() for f in sentence]
-        if any(matrix.shape[0] != len(tokens) for matrix in rows):
+        matrices = [sequences[f.origin].features.tocoo(copy=False) for f in sentence]
+        if any(matrix.shape[0] != len(tokens) for matrix in matrices):
             return None
+        starts = [token.start for token in tokens]
         logits = np.tile(self.clf.intercept_, (len(spans), 1))
         for row, (start, end) in enumerate(spans):
-            inside = [i for i, token in enumerate(tokens) if start <= token.start < end]
+            # A clause is a run of tokens: the non-zero counts of the rows of that run.
+            first, last = bisect_left(starts, start), bisect_left(starts, end)
             offset = 0
-            for matrix in rows:
-                values = matrix[inside].tocoo()
-                logits[row] += self.clf.coef_[:, offset + values.col] @ values.data
+            for matrix in matrices:
+                inside = (matrix.row >= first) & (matrix.row < last)
+                logits[row] += (self.clf.coef_[:, offset + matrix.col[inside]]
+                                @ matrix.data[inside])
                 offset += matrix.shape[1]
             self._check_width(offset)
         return self._scores(logits)

@@ -46,9 +46,13 @@ def _pattern(phrases: Tuple[str, ...]) -> re.Pattern[str] | None:
 def framed_by(text: str, phrases: Iterable[str]) -> bool:
     """Whether folded ``text`` starts or ends with one of the phrases as whole words ("ya
     pazar?", "... kesilebiliyor mu peki"; not "yarın")."""
-    words = _folded(text).strip(" ,.!?")
-    return any(re.match(rf"{re.escape(fold(p))}\b", words)
-               or re.search(rf"\b{re.escape(fold(p))}$", words) for p in phrases)
+    return _framing(tuple(phrases)).search(_folded(text).strip(" ,.!?")) is not None
+
+
+@lru_cache(maxsize=16)
+def _framing(phrases: Tuple[str, ...]) -> re.Pattern[str]:
+    either = "|".join(re.escape(fold(phrase)) for phrase in phrases)
+    return re.compile(rf"^(?:{either})\b|\b(?:{either})$")
 
 
 def first_match(text: str | None, table: str) -> str | None:
@@ -76,13 +80,14 @@ def longest_match(text: str | None, table: str) -> str | None:
     return best
 
 
-def clause_spans(text: str) -> List[Tuple[int, int]]:
+@lru_cache(maxsize=256)
+def clause_spans(text: str) -> Tuple[Tuple[int, int], ...]:
     """Where each part of a message that may carry its own request starts and ends, in the
     shopper's order: cut at a mark followed by a space (so "49.90" and an e-mail stay whole)
     and before a joining word ("..., bir de ...", "hem ... hem ...")."""
     letters = fold_letters(text)
     if len(letters) != len(text):
-        return [(0, len(text))] if text.strip() else []
+        return ((0, len(text)),) if text.strip() else ()
     cuts = {0, len(text)}
     for match in _joints().finditer(letters):
         # A mark ends its clause ("?" stays with the question); a word starts the next.
@@ -95,7 +100,7 @@ def clause_spans(text: str) -> List[Tuple[int, int]]:
             left = len(piece) - len(piece.lstrip(" ,.;!?"))
             right = len(piece.rstrip(" ,.;!"))
             spans.append((start + left, start + right))
-    return spans
+    return tuple(spans)
 
 
 @lru_cache(maxsize=1)
@@ -112,9 +117,13 @@ def clauses(text: str) -> List[str]:
 
 
 def is_question(text: str) -> bool:
-    return "?" in text or bool(re.search(
-        r"\b(" + "|".join(re.escape(fold(w)) for w in shopping_words()["question_words"])
-        + r")\b", fold(text)))
+    return "?" in text or _question_words().search(_folded(text)) is not None
+
+
+@lru_cache(maxsize=1)
+def _question_words() -> re.Pattern[str]:
+    words = "|".join(re.escape(fold(w)) for w in shopping_words()["question_words"])
+    return re.compile(rf"\b({words})\b")
 
 
 def is_irony(text: str) -> bool:
