@@ -1,10 +1,11 @@
-"""FAQ answers: the ResponseSelector picks the topic, the shop's policy data fills the facts.
+"""FAQ answers: what each clause of the message asks (``bot/dialogue/requests.py``), with
+the shop's policy data filling the facts.
 
 A message may ask more than one thing ("havale olur mu, bir de fatura kurumsal mı?"): each
-later clause that asks about another topic is answered too, in the shopper's order. A
-follow-up that asks one fact of the topic just answered ("peki iade kargosunu kim ödüyor?")
-gets that fact, not the paragraph again; the facts are responses filled from the same
-policies table. Something the shop does not offer is said honestly, with what it does.
+clause that asks is answered, in the shopper's order. A question that asks one fact of a
+topic ("peki iade kargosunu kim ödüyor?", "ya pazar günü?") gets that fact, not the
+paragraph; the facts are responses filled from the same policies table. Something the shop
+does not offer, or that no answer covers, is said honestly, with what the shop does.
 """
 
 from __future__ import annotations
