@@ -17,9 +17,11 @@ from bot.settings import PROJECT_ROOT, get_settings
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
 # Responses that only custom actions utter; Rasa's validator cannot see into actions.
-# Code that utters responses by name: the actions, and the Rasa server when they are down.
+# Code that utters responses by name: the actions, what they read a message's requests with,
+# and the Rasa server when they are down.
 ACTION_SOURCES = "\n".join(p.read_text("utf-8") for p in [
-    *(PROJECT_ROOT / "actions").glob("*.py"), PROJECT_ROOT / "bot" / "server" / "turns.py"])
+    *(PROJECT_ROOT / "actions").glob("*.py"), PROJECT_ROOT / "bot" / "dialogue" / "requests.py",
+    PROJECT_ROOT / "bot" / "server" / "turns.py"])
 # Rasa merges the retrieval intent `faq` from the data with the domain's own `faq` entry and
 # warns about it, although its documentation asks for both.
 # Families uttered by name, e.g. f"utter_apology_{kind}": every member counts as used.

@@ -30,11 +30,19 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.dialogue.names import MISSED_INTENTS
+from bot.dialogue.requests import (
+    answers,
+    context_topic,
+    follow_up_fact,
+    read_clauses,
+    selected_topic,
+    task_clause,
+    threshold,
+)
 from bot.text.vocabulary import (
     SHORT_REPLY_WORDS,
-    clauses,
     first_match,
-    follow_up_fact,
+    framed_by,
     is_confused,
     is_irony,
     is_question,
@@ -57,6 +65,11 @@ ORDER_FORM = "order_form"
 DETAIL_INTENTS = ("inform", "deny", "affirm", "greet", "nlu_fallback", "out_of_scope")
 # Tasks never read as the second request of a message.
 NOT_SECOND = ("goodbye", "complaint", "more_products", "similar_products")
+# The task an order number or contact beside a shop question asks, unless its words name
+# another (`detail_tasks`).
+DETAIL_TASK = "order_status"
+# Entities that name an order or its owner.
+DETAIL_ENTITIES = ("order_id", "email", "phone")
 # Slots whose answers the shopper may not have at hand.
 DETAILS = ("order_id", "contact")
 # Tasks about one order: asked with no number in a verified chat, they are about the order
@@ -71,22 +84,6 @@ ANSWER_INTENTS = ("inform", "affirm", "deny", *MISSED_INTENTS)
 
 def _words(key: str) -> Any:
     return shopping_words()[key]
-
-
-def second_faq_topic(text: str) -> str | None:
-    """A shop question in a later clause of a message whose first clause is something else."""
-    for clause in clauses(text)[1:]:
-        topic = first_match(clause, "faq_topics")
-        if topic and is_question(clause):
-            return topic
-    return None
-
-
-def faq_topic(message: UserUttered) -> str | None:
-    """The shop-question topic the response selector chose for ``message``."""
-    selector = ((message.parse_data or {}).get("response_selector") or {}).get("faq") or {}
-    key = (selector.get("response") or {}).get("intent_response_key")
-    return str(key).rpartition("/")[2] if key else None
 
 
 def discussed_order_task(tracker: DialogueStateTracker, message: UserUttered,
@@ -106,7 +103,7 @@ def discussed_order_task(tracker: DialogueStateTracker, message: UserUttered,
     refund = is_question(text) and mentions(text, _words("refund_question"))
     if intent in ("inform", *MISSED_INTENTS):
         return "return_status" if refund else None
-    topic = faq_topic(message) if intent == "faq" else None
+    topic = selected_topic(message.parse_data or {})[0] if intent == "faq" else None
     if refund or topic == "refund_time":
         return "return_status"
     if topic in TOPIC_TASKS and mentions(text, _words("this_order")):
@@ -148,10 +145,6 @@ class DialoguePolicy(Policy):
             "priority": 7,  # above RulePolicy (6), below the escalation policy
             "entries": {},  # intent -> the action that starts its task
             "submits": {},  # form -> the action that does the task once it is filled
-            # A task intent the classifier ranked this high, with this confidence, beside a
-            # shop question is asked too.
-            "ranking_depth": 3,
-            "second_intent_min": 0.1,
         }
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain,
@@ -242,25 +235,46 @@ class DialoguePolicy(Policy):
 
     def second_task(self, message: UserUttered) -> str | None:
         """The task a message asks beside a shop question ("siparişim nerede, bir de kapıda
-        ödeme var mı?"): its own intent when a later clause asks the question, or, when the
-        classifier chose the question, a task intent it also saw in a message of several
-        clauses."""
-        text = message.text or ""
+        ödeme var mı?"): the task one of its clauses asks, else the message's own intent,
+        else the look-up of the order it names; in one clause, a task asked how or when."""
         entries: Dict[str, str] = self.config["entries"]
-        if message.intent_name in entries:
-            return message.intent_name if second_faq_topic(text) else None
-        parts = clauses(text)
-        if message.intent_name != "faq" or len(parts) < 2 or all(
-                first_match(part, "faq_topics") for part in parts):
-            return None  # one clause, or every clause a shop question
-        named = next((task for part in parts if (task := first_match(part, "task_words"))),
-                     None)
-        if named in entries:
-            return named
-        ranking = (message.parse_data or {}).get("intent_ranking") or []
-        return next((r["name"] for r in ranking[1:self.config["ranking_depth"]]
-                     if r.get("name") in entries and r.get("name") not in NOT_SECOND
-                     and r.get("confidence", 0) >= self.config["second_intent_min"]), None)
+        parse = message.parse_data or {}
+        if not answers(parse, None):
+            return None
+        if len(read_clauses(parse)) < 2:
+            # "iadeyi nasıl yapıyorum?": how the task is done, then the task; with the
+            # order named ("10045822 ne zaman gelir") the general answer is only noise.
+            how = message.intent_name in entries and not has_details(message) and mentions(
+                message.text or "", _words("task_questions"))
+            return message.intent_name if how else None
+        task = task_clause(parse, entries, NOT_SECOND)
+        if task is None and message.intent_name in entries:
+            task = message.intent_name
+        if task is None and has_details(message):
+            task = first_match(message.text, "detail_tasks") or DETAIL_TASK
+        return task if task in entries else None
+
+    def asks_shop(self, tracker: DialogueStateTracker, message: UserUttered) -> bool:
+        """A shop question the classifier did not choose as the message's intent: a clause
+        beside a task, a greeting or thanks; something the shop does not offer; a follow-up
+        on the answer just given ("kim ödüyor?"); a question it missed."""
+        parse = message.parse_data or {}
+        previous = context_topic(tracker.get_slot("faq_topic"), tracker.active_loop_name)
+        if message.intent_name not in self.config["entries"]:
+            return bool(answers(parse, previous))
+        # A task is the message's request unless another clause asks a question, it asks
+        # for what the shop does not offer, or it follows up the answer just given: opening
+        # like a follow-up ("peki kaç gün içinde iade etmem lazım?"), or with the classifier
+        # unsure of the task ("hangi kargo?" after the return policy).
+        if self.second_task(message) is not None or first_match(message.text,
+                                                                "not_offered"):
+            return True
+        parts = read_clauses(parse)
+        if len(parts) > 1 or has_details(message):
+            return False
+        unsure = (message.intent or {}).get("confidence", 1.0) < threshold("sure")
+        return (unsure or framed_by(parts[0].text, _words("follow_up"))) and (
+            follow_up_fact(previous, parts[0]) is not None)
 
     def first_step(self, tracker: DialogueStateTracker, message: UserUttered) -> str | None:
         """Right after the shopper's message: whether the context changes its handling."""
@@ -301,28 +315,23 @@ class DialoguePolicy(Policy):
                     return loop
             return None
         if is_confused(text) and intent not in entries and intent not in (
-                "faq", "human_handoff"):
-            return TAKE_YOUR_TIME
+                "faq", "human_handoff") and not self.asks_shop(tracker, message):
+            return TAKE_YOUR_TIME  # "bakayım" beside a question is no lost thread
         task = discussed_order_task(tracker, message, details)
         if task in entries:
             return entries[task]  # the order is set with the prediction
         if intent in ("return_request", "faq", "inform", "nlu_fallback") and mentions(
                 text, _words("return_code")) and "return_status" in entries:
             return entries["return_status"]  # "iade kodum neydi": the open return, again
+        if details and self.second_task(message):
+            return ANSWER_FAQ  # "10045822 nerede, bir de kargo ücreti ne kadar": both
         if (intent in DETAIL_INTENTS or (intent == "complaint" and not first_match(
                 text, "complaint_types"))) and details:
             # An order number or a contact, unasked: that order's look-up (or its return's).
             task = first_match(text, "detail_tasks")
             return entries.get(task or "", ORDER_FORM)
-        if intent in MISSED_INTENTS and is_question(text) and first_match(text, "faq_topics"):
-            return ANSWER_FAQ
-        if self.second_task(message):
-            return ANSWER_FAQ
-        if not details and is_question(text) and intent != "faq" and (
-                first_match(text, "not_offered") or follow_up_fact(
-                    tracker.get_slot("faq_topic"), text)):
-            # Something the shop does not offer, or a follow-up on the answer just given,
-            # whatever the classifier made of it.
+        if self.second_task(message) or (
+                intent != "faq" and not details and self.asks_shop(tracker, message)):
             return ANSWER_FAQ
         return None
 
@@ -348,7 +357,7 @@ class DialoguePolicy(Policy):
 
 def _details(message: UserUttered) -> Set[str]:
     """Which of an order number, e-mail and phone the message carries."""
-    return {e.get("entity") for e in message.entities or []} & {"order_id", "email", "phone"}
+    return {e.get("entity") for e in message.entities or []} & set(DETAIL_ENTITIES)
 
 
 def only_details(message: UserUttered) -> bool:
@@ -357,7 +366,7 @@ def only_details(message: UserUttered) -> bool:
     is no request for other products)."""
     text = message.text or ""
     spans = sorted((e["start"], e["end"]) for e in message.entities or []
-                   if e.get("entity") in ("order_id", "email", "phone")
+                   if e.get("entity") in DETAIL_ENTITIES
                    and isinstance(e.get("start"), int) and isinstance(e.get("end"), int))
     if not spans:
         return False
@@ -367,6 +376,10 @@ def only_details(message: UserUttered) -> bool:
         position = max(position, end)
     rest.append(text[position:])
     return not any(c.isalpha() for c in "".join(rest))
+
+
+def has_details(message: UserUttered) -> bool:
+    return any(e.get("entity") in DETAIL_ENTITIES for e in message.entities or [])
 
 
 def actions_since_user(tracker: DialogueStateTracker) -> List[str]:

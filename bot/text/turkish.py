@@ -20,9 +20,15 @@ def turkish_lower(text: str) -> str:
     return text.translate(_UPPER_I).lower()
 
 
+def fold_letters(text: str) -> str:
+    """Turkish-lowercase and drop Turkish letters' marks, one character for one: positions in
+    the result are positions in ``text`` (where a message is cut into clauses)."""
+    return turkish_lower(text).translate(_FOLD)
+
+
 def fold(text: str) -> str:
     """Turkish-lowercase, drop Turkish letters' marks and shorten stretched letters.
 
     "SİPARİŞİMMM" -> "siparisim". Digits are left alone, so order numbers survive.
     """
-    return _STRETCHED.sub(r"\1", turkish_lower(text).translate(_FOLD))
+    return _STRETCHED.sub(r"\1", fold_letters(text))

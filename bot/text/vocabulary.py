@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterable, List, Tuple
 
 import yaml
 
-from bot.text.turkish import fold
+from bot.text.turkish import fold, fold_letters
 
 WORDS_FILE = Path(__file__).parent / "data" / "shopping_words.yml"
 # A reply this short may be an answer to the bot's question rather than a request.
@@ -43,6 +43,18 @@ def _pattern(phrases: Tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(re.escape(fold(phrase)) for phrase in phrases) + ")")
 
 
+def framed_by(text: str, phrases: Iterable[str]) -> bool:
+    """Whether folded ``text`` starts or ends with one of the phrases as whole words ("ya
+    pazar?", "... kesilebiliyor mu peki"; not "yarın")."""
+    return _framing(tuple(phrases)).search(_folded(text).strip(" ,.!?")) is not None
+
+
+@lru_cache(maxsize=16)
+def _framing(phrases: Tuple[str, ...]) -> re.Pattern[str]:
+    either = "|".join(re.escape(fold(phrase)) for phrase in phrases)
+    return re.compile(rf"^(?:{either})\b|\b(?:{either})$")
+
+
 def first_match(text: str | None, table: str) -> str | None:
     """The first key of ``table`` (in file order) whose phrases ``text`` mentions."""
     if not text:
@@ -53,18 +65,65 @@ def first_match(text: str | None, table: str) -> str | None:
     return None
 
 
+def longest_match(text: str | None, table: str) -> str | None:
+    """The key of ``table`` whose phrase mentioned in ``text`` is the longest: "garanti
+    bankası" names a bank's installments, not the warranty its first word names."""
+    if not text:
+        return None
+    best, length = None, 0
+    folded = _folded(text)
+    for key, phrases in shopping_words()[table].items():
+        pattern = _pattern(tuple(phrases))
+        for match in pattern.finditer(folded) if pattern is not None else ():
+            if len(match.group(0)) > length:
+                best, length = key, len(match.group(0))
+    return best
+
+
+@lru_cache(maxsize=256)
+def clause_spans(text: str) -> Tuple[Tuple[int, int], ...]:
+    """Where each part of a message that may carry its own request starts and ends, in the
+    shopper's order: cut at a mark followed by a space (so "49.90" and an e-mail stay whole)
+    and before a joining word ("..., bir de ...", "hem ... hem ...")."""
+    letters = fold_letters(text)
+    if len(letters) != len(text):
+        return ((0, len(text)),) if text.strip() else ()
+    cuts = {0, len(text)}
+    for match in _joints().finditer(letters):
+        # A mark ends its clause ("?" stays with the question); a word starts the next.
+        cuts.update((match.end(),) if match.group("mark") else match.span())
+    edges = sorted(cuts)
+    spans = []
+    for start, end in zip(edges, edges[1:], strict=False):
+        piece = text[start:end]
+        if any(c.isalnum() for c in piece) and not _joints().fullmatch(letters[start:end]):
+            left = len(piece) - len(piece.lstrip(" ,.;!?"))
+            right = len(piece.rstrip(" ,.;!"))
+            spans.append((start + left, start + right))
+    return tuple(spans)
+
+
+@lru_cache(maxsize=1)
+def _joints() -> re.Pattern[str]:
+    joints = shopping_words()["request_joints"]
+    marks = "".join(re.escape(mark) for mark in joints["marks"])
+    words = "|".join(re.escape(fold(word)) for word in joints["words"])
+    return re.compile(rf"(?P<mark>[{marks}]+)(?=\s|$)|\b(?:{words})\b")
+
+
 def clauses(text: str) -> List[str]:
     """The parts of a message that may each carry a request, in the shopper's order."""
-    parts = [text]
-    for joint in shopping_words()["request_joints"]:
-        parts = [piece for part in parts for piece in fold(part).split(fold(joint))]
-    return [part.strip(" ,.!") for part in parts if part.strip(" ,.!")]
+    return [text[start:end] for start, end in clause_spans(text)]
 
 
 def is_question(text: str) -> bool:
-    return "?" in text or bool(re.search(
-        r"\b(" + "|".join(re.escape(fold(w)) for w in shopping_words()["question_words"])
-        + r")\b", fold(text)))
+    return "?" in text or _question_words().search(_folded(text)) is not None
+
+
+@lru_cache(maxsize=1)
+def _question_words() -> re.Pattern[str]:
+    words = "|".join(re.escape(fold(w)) for w in shopping_words()["question_words"])
+    return re.compile(rf"\b({words})\b")
 
 
 def is_irony(text: str) -> bool:
@@ -100,16 +159,9 @@ def rating_in(text: str) -> int | None:
     return scores[0] if len(scores) == 1 and 1 <= scores[0] <= 5 else None
 
 
-def follow_up_fact(topic: str | None, text: str) -> str | None:
-    """The fact of ``topic`` (the shop question just answered) that ``text`` follows up on
-    ("peki iade kargosunu kim ödüyor?"), if it opens as a follow-up and names one."""
-    if not topic or not mentions(text, shopping_words()["follow_up"]):
-        return None
-    return fact_of(topic, text)
-
-
 def fact_of(topic: str, text: str) -> str | None:
-    """The single fact of ``topic`` that ``text`` asks about, if it asks one."""
+    """The single fact of ``topic`` that ``text`` asks about, if it asks one (the first in
+    file order whose words it mentions)."""
     for fact, words in (shopping_words()["faq_facts"].get(topic) or {}).items():
         if mentions(text, words):
             return fact

@@ -60,7 +60,7 @@ def test_a_follow_up_gets_the_fact_it_asks(seeded_database) -> None:
 
 def test_two_questions_in_one_message_get_two_answers_in_order(seeded_database) -> None:
     run = _faq("Havale ile ödeyebilir miyim, bir de fatura kurumsal kesiliyor mu?", "invoice")
-    assert run.responses == ["utter_fact_payment_methods_transfer", "utter_faq/invoice"]
+    assert run.responses == ["utter_fact_payment_methods_transfer", "utter_fact_invoice_corporate"]
     assert run.slots()["faq_topic"] == "invoice"
 
 
@@ -75,3 +75,21 @@ def test_what_the_shop_does_not_offer_is_said_honestly(seeded_database) -> None:
 def test_faq_without_a_selected_answer_asks_to_rephrase() -> None:
     run = run_action(ActionAnswerFaq(), make_tracker(text="?", intent="faq"))
     assert run.responses == ["utter_ask_rephrase"]
+
+
+def test_a_day_s_hours_come_from_the_opening_hours(seeded_database) -> None:
+    saturday = _faq("cumartesi açık mısınız?", "working_hours")
+    assert saturday.responses == ["utter_fact_working_hours_day"]
+    assert (saturday.messages[0]["day"], saturday.messages[0]["hours"]) == (
+        "cumartesi", "10:00-16:00")
+    sunday = _faq("ya pazar?", "contact", faq_topic="working_hours")
+    assert sunday.responses == ["utter_fact_working_hours_day_closed"]
+    assert sunday.messages[0]["day"] == "pazar"
+
+
+def test_an_unsure_topic_is_not_answered_as_if_known(seeded_database) -> None:
+    selector = {"faq": {"response": {"utter_action": "utter_faq/shipping_cost",
+                                     "confidence": 0.3}}}
+    run = run_action(ActionAnswerFaq(), make_tracker(
+        text="kargo sigortalı mı gönderiliyor", intent="faq", response_selector=selector))
+    assert run.responses == ["utter_not_in_data"]

@@ -93,3 +93,22 @@ def test_other_intents_keep_their_own_name(parse) -> None:
     parsed = parse("siparişim nerede")
     assert parsed["intent"]["name"] == "order_status"
     assert "full_retrieval_intent_name" not in parsed["intent"]
+
+
+def test_each_clause_is_scored_as_if_sent_alone(parse) -> None:
+    """A clause's scores come from its tokens' features: the same as the clause parsed on
+    its own (the joining words and marks belong to no clause)."""
+    parsed = parse("teşekkürler, bir de taksit kaç ay? kargo kaç günde gelir")
+    clauses = parsed["clauses"]
+    assert [c["text"] for c in clauses] == ["teşekkürler", "taksit kaç ay?",
+                                            "kargo kaç günde gelir"]
+    for clause in clauses:
+        alone = parse(clause["text"])
+        assert clause["intent"]["name"] == alone["intent_ranking"][0]["name"]
+        assert clause["intent"]["confidence"] == pytest.approx(
+            alone["intent_ranking"][0]["confidence"], abs=1e-9)
+        topic = alone["response_selector"]["faq"]["response"]
+        assert f"faq/{clause['faq']['topic']}" == topic["intent_response_key"]
+        assert clause["faq"]["confidence"] == pytest.approx(topic["confidence"], abs=1e-9)
+    assert [c["intent"]["name"] for c in clauses] == ["thank", "faq", "faq"]
+    assert "clauses" not in parse("taksit var mı")  # one clause: the message's own reading

@@ -201,3 +201,23 @@ def test_a_no_that_wants_another_task_starts_it(policy) -> None:
     # A plain "no" only stops the form (the rules).
     assert predicted(policy, in_form("order_form", "order_id", said("boşver iptal et",
                                                                     "deny"))) is None
+
+
+def test_a_shop_question_beside_thanks_or_unasked_is_answered(policy) -> None:
+    thanks = said("teşekkürler, bir de iade süresi kaç gündü?", "thank")
+    assert predicted(policy, tracker(thanks)) == "action_answer_faq"
+    assert predicted(policy, tracker(thanks, ActionExecuted("action_answer_faq"))) == (
+        "action_listen")
+    # A follow-up the classifier missed, on the answer just given, needs no opener.
+    answered = [SlotSet("faq_topic", "return_policy"), ActionExecuted("action_listen")]
+    assert predicted(policy, tracker(*answered, said("kaç gündü?", "nlu_fallback"))) == (
+        "action_answer_faq")
+    # A task stays a task, whatever was answered before ("kargo" is a fact of returns).
+    assert predicted(policy, tracker(*answered, said("kargom nerede", "order_status"))) is None
+    # Asked when or how, in words of a shop question: the general answer, then the task.
+    when = said("kargom ne zaman gelir", "order_status")
+    assert predicted(policy, tracker(when)) == "action_answer_faq"
+    assert predicted(policy, tracker(when, ActionExecuted("action_answer_faq"))) == (
+        "order_form")
+    assert predicted(policy, tracker(said("telefonla sipariş verebilir miyim",
+                                          "out_of_scope"))) == "action_answer_faq"
