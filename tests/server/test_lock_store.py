@@ -19,6 +19,7 @@ from rasa.core.lock_store import LockStore
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.server.lock_store import AtomicRedisLockStore, PromptInMemoryLockStore, PromptWaiting
+from tests.server.loop import ticks_during
 
 REDIS = EndpointConfig(url="redis://127.0.0.1:6379/1")
 
@@ -191,19 +192,8 @@ def test_taking_and_giving_back_a_ticket_leave_the_event_loop_free(
 
     monkeypatch.setattr(store, "_atomically", slow_atomically)
 
-    async def turn_and_ticks() -> int:
-        ticks = 0
-
-        async def tick() -> None:
-            nonlocal ticks
-            while True:
-                await asyncio.sleep(0.01)
-                ticks += 1
-
-        ticker = asyncio.create_task(tick())
+    async def turn() -> None:
         async with store.lock(conversation):
             pass
-        ticker.cancel()
-        return ticks
 
-    assert asyncio.run(turn_and_ticks()) >= 20  # 0.4 s of taking and giving back, ticking
+    assert asyncio.run(ticks_during(turn())) >= 20  # 0.4 s of taking and giving back, ticking

@@ -25,6 +25,7 @@ from bot.database.engine import Database
 from bot.ops.environment import rasa_environment
 from bot.server.tracker_store import QuickCommitSQLTrackerStore
 from bot.settings import PROJECT_ROOT, get_settings
+from tests.server.loop import ticks_during
 
 
 @pytest.fixture(scope="module")
@@ -173,21 +174,10 @@ def test_loads_and_saves_leave_the_event_loop_free(tracker_url, domain) -> None:
     _conversation(store, "slow", [_start()], domain)
     sa.event.listen(store.engine, "before_cursor_execute", lambda *_: time.sleep(0.2))
 
-    async def turn_and_ticks() -> int:
-        ticks = 0
-
-        async def tick() -> None:
-            nonlocal ticks
-            while True:
-                await asyncio.sleep(0.01)
-                ticks += 1
-
-        ticker = asyncio.create_task(tick())
+    async def turn() -> None:
         tracker = await store.retrieve("slow")
         tracker.update(SlotSet("order_id", "10045821"))
         await store.save(tracker)
-        ticker.cancel()
-        return ticks
 
-    assert asyncio.run(turn_and_ticks()) >= 20  # at least 0.4 s of waiting, ticking
+    assert asyncio.run(ticks_during(turn())) >= 20  # at least 0.4 s of waiting, ticking
     store.engine.dispose()
