@@ -23,8 +23,9 @@ answered with an error.
 The store takes one URL (``LOCK_STORE_URL``): ``redis://[user:password@]host:port/db``,
 or ``rediss://`` for TLS, as Redis's own client reads it.
 
-Taking a ticket and giving it back (a few Redis round trips each) run in a worker thread,
-so the server's other turns go on meanwhile.
+Taking a ticket and giving it back (a few Redis round trips each) run in one worker thread,
+in the order the server asked for them, so the server's other turns go on meanwhile and
+two messages of one conversation still take their tickets in the order they came.
 
 Both stores here also look at a busy lock far more often than Rasa's once a second
 (``WAIT_SECONDS``): a shopper who sends a second message while the first is being answered
@@ -38,8 +39,9 @@ import asyncio
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import AsyncIterator, Callable, Tuple, TypeVar
+from typing import Any, AsyncIterator, Callable, Tuple, TypeVar
 
 import redis
 from rasa.core.lock import TicketLock
@@ -97,7 +99,13 @@ class AtomicRedisLockStore(PromptWaiting, RedisLockStore):
         self.key_prefix = DEFAULT_REDIS_LOCK_STORE_KEY_PREFIX
         self._local = PromptInMemoryLockStore(endpoint_config)
         self._redis_down_until = 0.0
+        # One thread: tickets are taken in the order this server's messages came in.
+        self._redis_calls = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lock-store")
         LockStore.__init__(self)
+
+    async def _in_order(self, call: Callable[..., Result], *args: Any) -> Result:
+        """``call`` off the event loop, after every Redis call this server asked before."""
+        return await asyncio.get_running_loop().run_in_executor(self._redis_calls, call, *args)
 
     @asynccontextmanager
     async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
@@ -107,8 +115,8 @@ class AtomicRedisLockStore(PromptWaiting, RedisLockStore):
         ticket = None
         if time.monotonic() >= self._redis_down_until:
             try:
-                ticket = await asyncio.to_thread(self.issue_ticket, conversation_id,
-                                                 lock_lifetime)
+                ticket = await self._in_order(self.issue_ticket, conversation_id,
+                                              lock_lifetime)
             except LockError as error:
                 if not isinstance(error.__cause__, (redis.ConnectionError, redis.TimeoutError)):
                     raise
@@ -124,7 +132,7 @@ class AtomicRedisLockStore(PromptWaiting, RedisLockStore):
             yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
         finally:
             try:
-                await asyncio.to_thread(self.cleanup, conversation_id, ticket)
+                await self._in_order(self.cleanup, conversation_id, ticket)
             except redis.RedisError as error:  # the ticket expires with its lifetime
                 logger.error("lock not given back (%s)", error)
 
