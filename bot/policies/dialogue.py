@@ -86,6 +86,19 @@ def _words(key: str) -> Any:
     return shopping_words()[key]
 
 
+def follows_up_answer(tracker: DialogueStateTracker, message: UserUttered) -> bool:
+    """The message, one clause with no order detail, asks a fact of the topic just
+    answered (or of the open form's), opening like a follow-up or with the classifier unsure
+    of its intent: "peki iadeyi hangi kargoyla gönderecektim?" after the return policy."""
+    parts = read_clauses(message.parse_data or {})
+    if len(parts) > 1 or has_details(message):
+        return False
+    previous = context_topic(tracker.get_slot("faq_topic"), tracker.active_loop_name)
+    unsure = (message.intent or {}).get("confidence", 1.0) < threshold("sure")
+    return (unsure or framed_by(parts[0].text, _words("follow_up"))) and (
+        follow_up_fact(previous, parts[0]) is not None)
+
+
 def discussed_order_task(tracker: DialogueStateTracker, message: UserUttered,
                          details: Set[str]) -> str | None:
     """The order task (an intent of ``ORDER_TASKS``) that ``message`` asks about the order
@@ -96,6 +109,8 @@ def discussed_order_task(tracker: DialogueStateTracker, message: UserUttered,
             or tracker.get_slot("verified_customer_id") is None
             or not tracker.get_slot("last_order_id")):
         return None
+    if follows_up_answer(tracker, message):
+        return None  # a fact of the policy just told, not this order's state
     intent = message.intent_name
     text = message.text or ""
     if intent in ORDER_TASKS:
@@ -269,12 +284,7 @@ class DialoguePolicy(Policy):
         if self.second_task(message) is not None or first_match(message.text,
                                                                 "not_offered"):
             return True
-        parts = read_clauses(parse)
-        if len(parts) > 1 or has_details(message):
-            return False
-        unsure = (message.intent or {}).get("confidence", 1.0) < threshold("sure")
-        return (unsure or framed_by(parts[0].text, _words("follow_up"))) and (
-            follow_up_fact(previous, parts[0]) is not None)
+        return follows_up_answer(tracker, message)
 
     def first_step(self, tracker: DialogueStateTracker, message: UserUttered) -> str | None:
         """Right after the shopper's message: whether the context changes its handling."""

@@ -221,3 +221,18 @@ def test_a_shop_question_beside_thanks_or_unasked_is_answered(policy) -> None:
         "order_form")
     assert predicted(policy, tracker(said("telefonla sipariş verebilir miyim",
                                           "out_of_scope"))) == "action_answer_faq"
+
+
+def test_a_follow_up_of_the_policy_told_is_no_question_about_the_order(policy) -> None:
+    """After the return policy and then an order's status, "peki iadeyi hangi kargoyla..."
+    asks the policy's carrier, not that order's return."""
+    told = tracker(SlotSet("faq_topic", "return_policy"),
+                   said("10045821", "inform", [order("10045821")]),
+                   ActionExecuted("action_order_status"),
+                   SlotSet("verified_customer_id", "7"), SlotSet("last_order_id", "10045821"),
+                   ActionExecuted("action_listen"),
+                   said("peki iadeyi hangi kargoyla gönderecektim", "return_status"))
+    prediction = policy.predict_action_probabilities(told, DOMAIN)
+    assert DOMAIN.action_names_or_texts[prediction.max_confidence_index] == (
+        "action_answer_faq")
+    assert prediction.events == []
