@@ -64,6 +64,9 @@ def parse_args(argv: List[str] | None) -> argparse.Namespace:
                         help="an extra setting for the product's processes (repeatable): "
                         "to measure a tuning idea without changing the product")
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--cprofile", type=Path, metavar="DIR",
+                        help="also write cProfile statistics of the profile's timed turns, "
+                             "one file per model, into DIR (read them with pstats)")
     parser.add_argument("--doc", type=Path, default=DOC,
                         help="the document whose tables a full run rewrites (its plot is "
                         "written beside it, as .png)")
@@ -108,7 +111,9 @@ def profile_results(deployment: Deployment, args: argparse.Namespace) -> Dict[st
         out = folder / "profile.json"
         subprocess.run([sys.executable, "-m", "bench.profile", "--model", str(side.model),
                         "--out", str(out), "--conversations", str(args.profile_conversations),
-                        "--long", str(args.long), "--seed", str(args.seed)],
+                        "--long", str(args.long), "--seed", str(args.seed),
+                        *(["--cprofile", str(args.cprofile.resolve() / f"{name}.pstats")]
+                          if args.cprofile else [])],
                        cwd=PROJECT_ROOT, env=rasa_environment(load_settings(env), env),
                        check=True, stdout=subprocess.DEVNULL)
         results[name] = json.loads(out.read_text(encoding="utf-8"))
