@@ -20,6 +20,10 @@ side after ``IDLE_CONNECTION_SECONDS``, before any server or balancer in front o
 action side closes it (Sanic after 5 s, HAProxy after its ``timeout http-request``), so
 a call never goes out on a connection the other side is closing.
 
+Rasa runs its prediction graphs through Dask's scheduler, whose per-call bookkeeping costs
+more than the small graphs it runs: ``bot/server/graph_runner.py`` runs them in a cached
+order instead.
+
 The fixes are applied in the process Rasa runs in rather than by editing Rasa; the
 benchmark's in-process profile applies the same function.
 """
@@ -41,6 +45,8 @@ from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.server.graph_runner import run_graphs_in_order
 
 _rasa_resolve_by_type = Event.resolve_by_type
 # Shorter than any keep-alive timeout on the other side (Sanic's is 5 s).
@@ -136,4 +142,5 @@ def apply_runtime_fixes() -> None:
     fast_action_validation()
     fast_event_lookup()
     kept_alive_connections()
+    run_graphs_in_order()
 
