@@ -23,9 +23,11 @@ answered with an error.
 The store takes one URL (``LOCK_STORE_URL``): ``redis://[user:password@]host:port/db``,
 or ``rediss://`` for TLS, as Redis's own client reads it.
 
-Taking a ticket and giving it back (a few Redis round trips each) run in one worker thread,
-in the order the server asked for them, so the server's other turns go on meanwhile and
-two messages of one conversation still take their tickets in the order they came.
+Taking a ticket, looking at a busy lock and giving the ticket back (a few Redis round trips
+each) run in one worker thread, in the order the server asked for them, so the server's
+other turns go on meanwhile and two messages of one conversation still take their tickets
+in the order they came. A ticket taken on a free lock holds it at once: the transaction
+that issued it has read the lock, so no second read is needed.
 
 Both stores here also look at a busy lock far more often than Rasa's once a second
 (``WAIT_SECONDS``): a shopper who sends a second message while the first is being answered
@@ -112,11 +114,11 @@ class AtomicRedisLockStore(PromptWaiting, RedisLockStore):
                    wait_time_in_seconds: float = PromptWaiting.WAIT_SECONDS
                    ) -> AsyncIterator[TicketLock]:
         """Rasa's ``lock``, or this process's own while Redis cannot be reached."""
-        ticket = None
+        ticket, lock = None, None
         if time.monotonic() >= self._redis_down_until:
             try:
-                ticket = await self._in_order(self.issue_ticket, conversation_id,
-                                              lock_lifetime)
+                ticket, lock = await self._in_order(self._take_ticket, conversation_id,
+                                                    lock_lifetime)
             except LockError as error:
                 if not isinstance(error.__cause__, (redis.ConnectionError, redis.TimeoutError)):
                     raise
@@ -129,7 +131,10 @@ class AtomicRedisLockStore(PromptWaiting, RedisLockStore):
                 yield local
             return
         try:
-            yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+            # The lock as the ticket left it is the conversation's now unless earlier
+            # tickets wait: then look again until it is (no second round trip otherwise).
+            yield (lock if not lock.is_locked(ticket)
+                   else await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds))
         finally:
             try:
                 await self._in_order(self.cleanup, conversation_id, ticket)
@@ -155,10 +160,28 @@ class AtomicRedisLockStore(PromptWaiting, RedisLockStore):
                 except WatchError:
                     continue  # another server changed the lock first: read it again
 
+    async def _acquire_lock(self, conversation_id: str, ticket: int,
+                            wait_time_in_seconds: float) -> TicketLock:
+        """Rasa's waiting loop, with each look at the lock off the event loop, in order."""
+        while True:
+            lock = await self._in_order(self.get_lock, conversation_id)
+            if not lock:  # expired meanwhile
+                break
+            if not lock.is_locked(ticket):
+                return lock
+            await asyncio.sleep(wait_time_in_seconds)
+            await self._in_order(self.update_lock, conversation_id)
+        raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        def issue(lock: TicketLock | None) -> Tuple[TicketLock, int]:
+        return self._take_ticket(conversation_id, lock_lifetime)[0]
+
+    def _take_ticket(self, conversation_id: str, lock_lifetime: float
+                     ) -> Tuple[int, TicketLock]:
+        """A new ticket, and the lock as that ticket left it."""
+        def issue(lock: TicketLock | None) -> Tuple[TicketLock, Tuple[int, TicketLock]]:
             lock = lock or self.create_lock(conversation_id)
-            return lock, lock.issue_ticket(lock_lifetime)
+            return lock, (lock.issue_ticket(lock_lifetime), lock)
 
         try:
             return self._atomically(conversation_id, issue)

@@ -197,3 +197,39 @@ def test_taking_and_giving_back_a_ticket_leave_the_event_loop_free(
             pass
 
     assert asyncio.run(ticks_during(turn())) >= 20  # 0.4 s of taking and giving back, ticking
+
+
+def test_no_redis_call_runs_on_the_event_loop_and_a_free_lock_takes_one_transaction(
+        conversation: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = new_store()
+    threads: List[str] = []
+    real_execute = store.red.connection_pool.connection_class.send_command
+
+    def recorded(connection, *args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return real_execute(connection, *args, **kwargs)
+
+    monkeypatch.setattr(store.red.connection_pool.connection_class, "send_command", recorded)
+    looks: List[str] = []
+    real_get_lock = store.get_lock
+    monkeypatch.setattr(store, "get_lock", lambda c: looks.append(c) or real_get_lock(c))
+
+    async def turns() -> None:
+        async with store.lock(conversation):
+            pass  # a free lock: held as soon as the ticket is taken
+        assert not looks
+
+        async def held() -> None:
+            async with store.lock(conversation):
+                await asyncio.sleep(0.1)
+
+        async def waiting() -> None:
+            await asyncio.sleep(0.02)
+            async with store.lock(conversation):
+                pass
+
+        await asyncio.gather(held(), waiting())
+        assert looks  # the waiting turn looked at the busy lock again
+
+    asyncio.run(turns())
+    assert threads and all(name.startswith("lock-store") for name in threads), set(threads)
