@@ -18,23 +18,23 @@ so hooks, eager and lazy loading and errors behave as under Dask
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Tuple
 
 import rasa.core.processor
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 
-Step = Tuple[Text, Tuple[Text, ...]]  # a node and the names of what it needs, in order
+Step = Tuple[str, Tuple[str, ...]]  # a node and the names of what it needs, in order
 
 
 class OrderedGraphRunner(DaskGraphRunner):
     """``DaskGraphRunner`` with ``run`` calling the nodes in a cached topological order."""
 
-    def run(self, inputs: Optional[Dict[Text, Any]] = None,
-            targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
+    def run(self, inputs: Dict[str, Any] | None = None,
+            targets: List[str] | None = None) -> Dict[str, Any]:
         """Runs the graph (see ``GraphRunner.run``): the outputs of the targets by name."""
         run_targets = tuple(targets if targets else self._graph_schema.target_names)
-        results: Dict[Text, Any] = {}
+        results: Dict[str, Any] = {}
         for name, value in (inputs or {}).items():
             if isinstance(value, str) and value in self._graph_schema.nodes:
                 raise GraphRunError(
@@ -51,13 +51,13 @@ class OrderedGraphRunner(DaskGraphRunner):
         return dict(results[target] for target in run_targets)
 
     @lru_cache(maxsize=16)  # noqa: B019 (one runner per loaded model, kept for its life)
-    def _steps(self, targets: Tuple[Text, ...]) -> Tuple[Step, ...]:
+    def _steps(self, targets: Tuple[str, ...]) -> Tuple[Step, ...]:
         """The nodes the targets depend on, each after everything it needs."""
         nodes = self._graph_schema.nodes
         steps: List[Step] = []
         placed = set()
 
-        def place(name: Text) -> None:
+        def place(name: str) -> None:
             if name in placed or name not in nodes:  # an input, or already placed
                 return
             placed.add(name)
@@ -73,4 +73,4 @@ class OrderedGraphRunner(DaskGraphRunner):
 
 def run_graphs_in_order() -> None:
     """Make the Rasa server load its models with :class:`OrderedGraphRunner`."""
-    rasa.core.processor.DaskGraphRunner = OrderedGraphRunner  # type: ignore[misc]
+    rasa.core.processor.DaskGraphRunner = OrderedGraphRunner

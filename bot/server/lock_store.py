@@ -114,22 +114,23 @@ class AtomicRedisLockStore(PromptWaiting, RedisLockStore):
                    wait_time_in_seconds: float = PromptWaiting.WAIT_SECONDS
                    ) -> AsyncIterator[TicketLock]:
         """Rasa's ``lock``, or this process's own while Redis cannot be reached."""
-        ticket, lock = None, None
+        taken: Tuple[int, TicketLock] | None = None
         if time.monotonic() >= self._redis_down_until:
             try:
-                ticket, lock = await self._in_order(self._take_ticket, conversation_id,
-                                                    lock_lifetime)
+                taken = await self._in_order(self._take_ticket, conversation_id,
+                                             lock_lifetime)
             except LockError as error:
                 if not isinstance(error.__cause__, (redis.ConnectionError, redis.TimeoutError)):
                     raise
                 self._redis_down_until = time.monotonic() + self.RETRY_AFTER
                 logger.error("Redis unreachable (%s): conversations are locked in this "
                              "process alone for %.0f s", error.__cause__, self.RETRY_AFTER)
-        if ticket is None:
+        if taken is None:
             async with self._local.lock(conversation_id, lock_lifetime,
                                         wait_time_in_seconds) as local:
                 yield local
             return
+        ticket, lock = taken
         try:
             # The lock as the ticket left it is the conversation's now unless earlier
             # tickets wait: then look again until it is (no second round trip otherwise).
