@@ -5,7 +5,11 @@ first checks Rasa's large event schema against the JSON Schema meta-schema, then
 validator, then checks the answer, on every call: the largest part of a turn's CPU
 (``docs/performance.md`` has the figures). ``fast_action_validation`` builds the validator
 once and checks answers with it; what is accepted and what is refused (with Rasa's own
-message) stay the same (``tests/server/test_fixes.py``).
+message) stay the same (``tests/server/test_fixes.py``). The schema lets an event be one of
+23 kinds (``oneOf``), so the general validator tries every kind for every event; each kind
+is fixed by the event's ``event`` name, so an answer is first checked with the one schema
+of each event's own kind, and only an answer that fails that takes the general validator,
+for Rasa's verdict and wording.
 
 Rasa also finds the class of every event it reads (each event of a tracker loaded from the
 store, each event the action side sends) by walking the whole ``Event`` class tree again,
@@ -33,7 +37,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from functools import cache
-from typing import Any, Dict, Type
+from typing import Any, Dict, Tuple, Type
 
 import aiohttp
 from jsonschema.exceptions import best_match
@@ -61,8 +65,36 @@ def _action_answer_validator() -> Validator:
     return validator_class(schema)
 
 
+@cache
+def _validators_by_kind() -> Tuple[Validator, Dict[str, Validator]]:
+    """The answer without its events, and one event of each kind (``oneOf`` split up)."""
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validator_for(schema)
+    event = dict(schema["properties"]["events"]["items"])
+    kinds = event.pop("oneOf")
+    by_kind = {kind["properties"]["event"]["const"]: validator_class({"allOf": [event, kind]})
+               for kind in kinds}
+    if len(by_kind) != len(kinds):  # two kinds of one name: only the general check is exact
+        return validator_class(schema), {}
+    answer = {**schema, "properties": {**schema["properties"], "events": {"type": "array"}}}
+    return validator_class(answer), by_kind
+
+
+def _valid_by_kind(result: Dict[str, Any]) -> bool:
+    answer, by_kind = _validators_by_kind()
+    if not by_kind or not answer.is_valid(result):
+        return False
+    for event in result.get("events") or []:
+        validator = by_kind.get(event.get("event")) if isinstance(event, dict) else None
+        if validator is None or not validator.is_valid(event):
+            return False
+    return True
+
+
 def _validate_action_result(_: RemoteAction, result: Dict[str, Any]) -> bool:
     """``RemoteAction._validate_action_result`` with the validator built once."""
+    if _valid_by_kind(result):
+        return True
     error = best_match(_action_answer_validator().iter_errors(result))
     if error is None:
         return True

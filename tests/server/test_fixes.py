@@ -22,6 +22,14 @@ ANSWERS = [
     {"events": [{"event": "slot"}]},
     {"events": "not a list"},
     {"responses": ["not an object"]},
+    {"events": [{"event": "slot", "name": "a", "value": 1}, {"event": "user", "text": 5}]},
+    {"events": [{"event": "action", "name": "action_listen", "timestamp": "late"}]},
+    {"events": [{"name": "order_id", "value": "1"}]},
+    {"events": [["slot"]]},
+    {"events": [{"event": 3}]},
+    {"events": [{"event": "active_loop", "name": None},
+                {"event": "bot", "text": "Merhaba", "data": {"buttons": []}}]},
+    {},
 ]
 
 
@@ -37,6 +45,16 @@ def outcome(validate: Any, answer: Dict[str, Any]) -> str | None:
 def test_answers_are_accepted_and_refused_as_rasa_does(answer: Dict[str, Any]) -> None:
     assert outcome(rasa_server._validate_action_result, answer) == outcome(
         RemoteAction._validate_action_result, answer)
+
+
+def test_valid_answers_take_one_schema_per_event_not_every_kind(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    general = []
+    monkeypatch.setattr(rasa_server, "best_match", lambda errors: general.append(1))
+    answer = {"events": [{"event": "slot", "name": "order_id", "value": "10045821"}] * 20,
+              "responses": [{"text": "Merhaba"}]}
+    assert rasa_server._validate_action_result(RemoteAction("action_check", None), answer)
+    assert not general
 
 
 def test_refusals_keep_rasa_s_explanation() -> None:
