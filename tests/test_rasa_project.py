@@ -92,6 +92,32 @@ def test_every_response_an_action_utters_exists() -> None:
     assert uttered <= set(DOMAIN["responses"])
 
 
+def test_the_domain_goes_to_exactly_the_actions_that_read_it() -> None:
+    """With ``enable_selective_domain`` an action not marked ``send_domain`` gets ``{}``:
+    a form validation would then find no slots to validate, silently."""
+    import inspect
+
+    from rasa_sdk import FormValidationAction
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    reading = set()
+    for name, run in executor.actions.items():
+        action = type(run.__self__)
+        source = "".join(inspect.getsource(cls) for cls in action.__mro__
+                         if cls.__module__.startswith("actions"))
+        if issubclass(action, FormValidationAction) or re.search(
+                r"domain\.get\(|domain\[|\bask\(|times_prompted\(", source):
+            reading.add(name)
+    marked = {name for entry in DOMAIN["actions"] if isinstance(entry, dict)
+              for name, options in entry.items() if options.get("send_domain")}
+    assert len(reading) >= 6
+    assert marked == reading
+    endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text("utf-8"))
+    assert endpoints["action_endpoint"]["enable_selective_domain"] is True
+
+
 def test_every_faq_topic_has_an_answer_and_examples() -> None:
     faq = yaml.safe_load((PROJECT_ROOT / "data/nlu/faq.yml").read_text("utf-8"))
     topics = {item["intent"] for item in faq["nlu"]}
