@@ -85,7 +85,7 @@ def _valid_by_kind(result: Dict[str, Any]) -> bool:
     if not by_kind or not answer.is_valid(result):
         return False
     for event in result.get("events") or []:
-        validator = by_kind.get(event.get("event")) if isinstance(event, dict) else None
+        validator = by_kind.get(str(event.get("event"))) if isinstance(event, dict) else None
         if validator is None or not validator.is_valid(event):
             return False
     return True
