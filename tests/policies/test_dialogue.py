@@ -236,3 +236,22 @@ def test_a_follow_up_of_the_policy_told_is_no_question_about_the_order(policy) -
     assert DOMAIN.action_names_or_texts[prediction.max_confidence_index] == (
         "action_answer_faq")
     assert prediction.events == []
+
+
+def test_a_named_order_with_words_of_another_of_its_tasks_is_that_task(policy) -> None:
+    refund = said("peki 10045830 nolu siparisin param nerde", "order_status",
+                  [order("10045830")])
+    assert predicted(policy, tracker(refund)) == "return_status_form"
+    can_i = said("10045828 nolu siparişimi iade edebilir miyim", "faq", [order("10045828")])
+    can_i.parse_data["response_selector"] = {
+        "faq": {"response": {"intent_response_key": "faq/return_policy"}}}
+    assert predicted(policy, tracker(can_i)) == "return_form"
+    misread = said("iyi akşamlar 10045828 siparişimi iade edebilir miyim", "return_status",
+                   [order("10045828")])
+    assert predicted(policy, tracker(misread)) == "return_form"
+    # A fact of the policy is answered as one; where the parcel is stays the look-up.
+    fact = said("10045824 iade kargosu ücretli mi", "faq", [order("10045824")])
+    fact.parse_data["response_selector"] = can_i.parse_data["response_selector"]
+    assert predicted(policy, tracker(fact)) != "return_form"
+    assert predicted(policy, tracker(said("10045822 nerede", "order_status",
+                                          [order("10045822")]))) is None
