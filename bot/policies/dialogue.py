@@ -38,10 +38,10 @@ from bot.dialogue.requests import (
     context_topic,
     follow_up_fact,
     read_clauses,
-    selected_topic,
     task_clause,
     threshold,
 )
+from bot.text.contacts import set_aside_numbers
 from bot.text.vocabulary import (
     SHORT_REPLY_WORDS,
     fact_of,
@@ -122,12 +122,20 @@ def discussed_order_task(tracker: DialogueStateTracker, message: UserUttered,
     refund = is_question(text) and mentions(text, _words("refund_question"))
     if intent in ("inform", *MISSED_INTENTS):
         return "return_status" if refund else None
-    topic = selected_topic(message.parse_data or {})[0] if intent == "faq" else None
+    topic = asked_faq_topic(message) if intent == "faq" else None
     if refund or topic == "refund_time":
         return "return_status"
     if topic in TOPIC_TASKS and mentions(text, _words("this_order")):
         return TOPIC_TASKS[topic]
     return None
+
+
+def asked_faq_topic(message: UserUttered) -> str | None:
+    """The topic the FAQ answer would take for a message: the selector's when it is sure,
+    else the topic its words name ("iade süresi ne kadar" is the return window, even when
+    the selector leans to the refund's days)."""
+    told = answers(message.parse_data or {}, None)
+    return told[0].topic if told else None
 
 
 def named_order_task(message: UserUttered, details: Set[str]) -> str | None:
@@ -147,7 +155,7 @@ def named_order_task(message: UserUttered, details: Set[str]) -> str | None:
             text, "task_words") == "return_request":
         return "return_request"
     if intent == "faq":
-        topic = selected_topic(parse)[0] or ""
+        topic = asked_faq_topic(message) or ""
         task = TOPIC_TASKS.get(topic)
         # A refund question about a named order is that order's refund; a fact of the
         # return policy ("10045824 iade kargosu ücretli mi") is answered as one.
@@ -256,12 +264,17 @@ class DialoguePolicy(Policy):
     def misread_answer(tracker: DialogueStateTracker, message: UserUttered) -> bool:
         """A reply to the form's question that the classifier read as "no" without a word
         of refusal ("ayse.yilmaz" for an e-mail), or did not understand at all ("xyz",
-        "abc123") though it asks nothing: the form should judge it as an answer (and count
-        it, so the third prompt offers a way out)."""
+        "abc123") though it asks nothing, or a number that is not the one asked (an IBAN, a
+        date): the form should judge it as an answer (and count it, so the third prompt
+        offers a way out)."""
         if tracker.active_loop_name is None or _details(message) or tracker.get_slot(
                 "requested_slot") not in DETAILS:
             return False
         text = message.text or ""
+        if set_aside_numbers(text):
+            # An IBAN or a date offered for the number, whatever the classifier read: the
+            # form says what it is not ("no IBAN is needed") and asks again.
+            return True
         if message.intent_name == "deny":
             return not mentions(text, _words("decline"))
         return (message.intent_name in MISSED_INTENTS and not is_question(text)
