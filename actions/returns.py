@@ -42,7 +42,7 @@ from bot.shop.types import (
 )
 from bot.text.contacts import parse_order_number
 from bot.text.formatting import day, local_day, money
-from bot.text.vocabulary import first_match
+from bot.text.vocabulary import first_match, shopping_words
 
 logger = logging.getLogger(__name__)
 
@@ -259,6 +259,11 @@ class ActionReturnStatus(Action):
                          if order_id is not None and not views else None)
         except StoreUnavailable:
             return reset
+        if order_id is not None and not views and order is None:
+            # Not this shopper's order (another customer's, or none): the same answer as
+            # any order look-up, counted as a failed check, and never kept as the order
+            # discussed.
+            return reset + await not_found_events(dispatcher, tracker)
         if order_id is not None:
             reset.append(SlotSet("last_order_id", order_id))
         if not views:
@@ -273,7 +278,10 @@ class ActionReturnStatus(Action):
         logger.info("reported %d returns to %s", len(views), tracker.sender_id)
         # An overdue or rejected refund is an apology, not a moment to ask for a rating.
         ended_well = not any(response in APOLOGIES for response, _ in replies)
-        return reset + ask_csat_once(dispatcher, tracker, "return_status", ended_well)
+        # What the shopper asks next about it ("peki hesabıma ne zaman geçer?") follows up
+        # the refund just told: that fact, not the same paragraph again.
+        told = SlotSet("faq_topic", shopping_words()["form_topics"]["return_status_form"])
+        return reset + [told] + ask_csat_once(dispatcher, tracker, "return_status", ended_well)
 
     @staticmethod
     def _no_returns(dispatcher: CollectingDispatcher, order: OrderDetails | None,

@@ -32,7 +32,14 @@ from actions.common import (
 from bot.database import attempts
 from bot.records import ownership
 from bot.settings import get_settings
-from bot.text.contacts import Contact, parse_contact, parse_order_number, whatsapp_phone
+from bot.text.contacts import (
+    IBAN,
+    Contact,
+    parse_contact,
+    parse_order_number,
+    set_aside_numbers,
+    whatsapp_phone,
+)
 from bot.text.masking import mask_email, mask_phone
 
 logger = logging.getLogger(__name__)
@@ -108,9 +115,16 @@ def complain_unless_other_detail(dispatcher: CollectingDispatcher, tracker: Trac
     others = {"order_id": {"email", "phone"}, "contact": {"order_id"}}[slot]
     if entities & others:
         return
-    if slot == "contact":
+    text = str(value)
+    if IBAN.search(text):
+        # Refunds go back to the way the order was paid: no account number is needed.
+        dispatcher.utter_message(response="utter_iban_not_needed")
+    elif slot == "contact":
         dispatcher.utter_message(response="utter_invalid_contact")
-    elif LONG_NUMBER.search(str(value)):
+    elif set_aside_numbers(text):
+        # A date, an amount or a tracking number: no "your order number has 8 digits".
+        dispatcher.utter_message(response="utter_not_an_order_number")
+    elif LONG_NUMBER.search(text):
         # A long number that is not an order number: never "your number has 8 digits".
         dispatcher.utter_message(response="utter_invalid_order_id_shape")
     else:

@@ -9,6 +9,7 @@ from bot.text.contacts import (
     find_spans,
     parse_contact,
     parse_order_number,
+    set_aside_numbers,
     whatsapp_phone,
 )
 from bot.text.masking import mask_email, mask_phone, mask_text
@@ -18,7 +19,14 @@ from bot.text.masking import mask_email, mask_phone, mask_text
     ("text", "number"),
     [("10045821", "10045821"), ("sipariş no: 10045821!", "10045821"),
      ("#10045821", "10045821"), ("1004582", None), ("100458211", None), ("05321004582", None),
-     ("", None), (None, None), ("tel 0532 111 22 33 sipariş 10045822", "10045822")],
+     ("", None), (None, None), ("tel 0532 111 22 33 sipariş 10045822", "10045822"),
+     # Typed in groups; a date, an amount or a tracking number of the same shape is not one.
+     ("bir de 1004 5825 nolu sipariş", "10045825"), ("100-458-25", "10045825"),
+     ("12 12 2026", None), ("12.500.000 TL", None), ("12122026 tarihinde verdim", None),
+     ("12500000 kuruşluk", None), ("10045821 TL", None), ("takip numaram 12345678", None),
+     ("ibanım TR12 0006 2000 1234 5678 9012 34", None),
+     ("iade tarihi geçti mi 10045824", "10045824"),
+     ("+90 532 111 22 33 numaralı telefonla 10045821", "10045821")],
 )
 def test_order_numbers(text, number) -> None:
     assert parse_order_number(text) == number
@@ -36,6 +44,13 @@ def test_order_numbers(text, number) -> None:
 )
 def test_contacts(text, contact) -> None:
     assert parse_contact(text) == contact
+
+
+def test_numbers_set_aside_are_told_apart_from_typos() -> None:
+    assert set_aside_numbers("12122026 tarihinde")
+    assert set_aside_numbers("TR12 0006 2000 1234 5678 9012 34")
+    assert not set_aside_numbers("1004582") and not set_aside_numbers("100458221")
+    assert not set_aside_numbers("10045821")
 
 
 def test_spans_keep_offsets_and_do_not_overlap() -> None:

@@ -8,6 +8,9 @@ rules cannot express, made from the tracker alone (no model, no database).
   resumes; a lost thread ("ne diyecektim") gets time, not a reprompt.
 - Irony (praise next to a delay) is a late-delivery complaint, not small talk.
 - A bare order number (with or without a contact) out of a form starts the order look-up.
+- An order named with the words of another of its tasks than the classifier read is that
+  task: its refund ("10045830 nolu siparişin param nerde"), its return ("10045828 nolu
+  siparişimi iade edebilir miyim?").
 - A cancel, return or refund question with no number in a verified chat is about the order
   just discussed: its form starts with that order (checked like a typed one).
 - A message with a task and a shop question in a later clause gets both, question first.
@@ -35,12 +38,13 @@ from bot.dialogue.requests import (
     context_topic,
     follow_up_fact,
     read_clauses,
-    selected_topic,
     task_clause,
     threshold,
 )
+from bot.text.contacts import set_aside_numbers
 from bot.text.vocabulary import (
     SHORT_REPLY_WORDS,
+    fact_of,
     first_match,
     framed_by,
     is_confused,
@@ -118,11 +122,45 @@ def discussed_order_task(tracker: DialogueStateTracker, message: UserUttered,
     refund = is_question(text) and mentions(text, _words("refund_question"))
     if intent in ("inform", *MISSED_INTENTS):
         return "return_status" if refund else None
-    topic = selected_topic(message.parse_data or {})[0] if intent == "faq" else None
+    topic = asked_faq_topic(message) if intent == "faq" else None
     if refund or topic == "refund_time":
         return "return_status"
     if topic in TOPIC_TASKS and mentions(text, _words("this_order")):
         return TOPIC_TASKS[topic]
+    return None
+
+
+def asked_faq_topic(message: UserUttered) -> str | None:
+    """The topic the FAQ answer would take for a message: the selector's when it is sure,
+    else the topic its words name ("iade süresi ne kadar" is the return window, even when
+    the selector leans to the refund's days)."""
+    told = answers(message.parse_data or {}, None)
+    return told[0].topic if told else None
+
+
+def named_order_task(message: UserUttered, details: Set[str]) -> str | None:
+    """The task of the order a one-clause message names when its words ask another task of
+    that order than the classifier read: where its refund is, not where the parcel is
+    ("10045830 nolu siparişin param nerde"); its return, not the return policy or a return
+    that does not exist yet ("10045828 nolu siparişimi iade edebilir miyim?")."""
+    parse = message.parse_data or {}
+    if "order_id" not in details or len(read_clauses(parse)) > 1:
+        return None
+    text = message.text or ""
+    intent = message.intent_name
+    words = first_match(text, "detail_tasks")
+    if intent == "order_status" and words == "return_status":
+        return "return_status"
+    if intent == "return_status" and words != "return_status" and first_match(
+            text, "task_words") == "return_request":
+        return "return_request"
+    if intent == "faq":
+        topic = asked_faq_topic(message) or ""
+        task = TOPIC_TASKS.get(topic)
+        # A refund question about a named order is that order's refund; a fact of the
+        # return policy ("10045824 iade kargosu ücretli mi") is answered as one.
+        if task == "return_status" or (task and fact_of(topic, text) is None):
+            return task
     return None
 
 
@@ -226,12 +264,17 @@ class DialoguePolicy(Policy):
     def misread_answer(tracker: DialogueStateTracker, message: UserUttered) -> bool:
         """A reply to the form's question that the classifier read as "no" without a word
         of refusal ("ayse.yilmaz" for an e-mail), or did not understand at all ("xyz",
-        "abc123") though it asks nothing: the form should judge it as an answer (and count
-        it, so the third prompt offers a way out)."""
+        "abc123") though it asks nothing, or a number that is not the one asked (an IBAN, a
+        date): the form should judge it as an answer (and count it, so the third prompt
+        offers a way out)."""
         if tracker.active_loop_name is None or _details(message) or tracker.get_slot(
                 "requested_slot") not in DETAILS:
             return False
         text = message.text or ""
+        if set_aside_numbers(text):
+            # An IBAN or a date offered for the number, whatever the classifier read: the
+            # form says what it is not ("no IBAN is needed") and asks again.
+            return True
         if message.intent_name == "deny":
             return not mentions(text, _words("decline"))
         return (message.intent_name in MISSED_INTENTS and not is_question(text)
@@ -330,6 +373,9 @@ class DialoguePolicy(Policy):
         task = discussed_order_task(tracker, message, details)
         if task in entries:
             return entries[task]  # the order is set with the prediction
+        named = named_order_task(message, details)
+        if named in entries:
+            return entries[named]
         if intent in ("return_request", "faq", "inform", "nlu_fallback") and mentions(
                 text, _words("return_code")) and "return_status" in entries:
             return entries["return_status"]  # "iade kodum neydi": the open return, again

@@ -152,6 +152,15 @@ def test_long_numbers_that_are_not_orders_are_not_told_the_length() -> None:
         assert run.slots()["order_id"] is None
 
 
+def test_a_date_amount_or_iban_is_told_what_it_is_not() -> None:
+    for text, response in [("12122026 tarihinde verdim", "utter_not_an_order_number"),
+                           ("12500000 TL ödedim", "utter_not_an_order_number"),
+                           ("TR33 0006 1005 1978 6457 8413 26", "utter_iban_not_needed")]:
+        run = validate(order_id=text)
+        assert run.responses == [response]
+        assert run.slots()["order_id"] is None
+
+
 def test_a_corrected_number_is_taken_without_scolding() -> None:
     run = validate(contact="yanlış yazdım, doğrusu 10045822",
                    entities=[{"entity": "order_id", "value": "10045822"}])

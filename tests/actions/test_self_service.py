@@ -192,6 +192,23 @@ def test_no_returns(private_store) -> None:
     assert run.slots()["last_order_id"] == "10045821"
 
 
+def test_return_status_of_someone_elses_order_is_a_failed_check(private_store) -> None:
+    """Ayşe asks about Mehmet's return: the look-up's answer, nothing of his order, and
+    it never becomes the order discussed."""
+    ayse = customer_id(private_store, 10045821, AYSE)
+    run = run_action(ActionReturnStatus(), make_tracker(
+        slots={"verified_customer_id": ayse, "order_id": "10045829", **DONE}))
+    assert run.responses == ["utter_order_not_found"]
+    assert "last_order_id" not in run.slots()
+
+
+def test_a_told_return_is_the_topic_of_a_follow_up(private_store) -> None:
+    mehmet = customer_id(private_store, 10045829, MEHMET)
+    run = run_action(ActionReturnStatus(), make_tracker(
+        slots={"verified_customer_id": mehmet, "order_id": "10045829", **DONE}))
+    assert run.slots()["faq_topic"] == "refund_time"
+
+
 def test_refund_of_a_cancelled_order_is_about_that_order(private_store) -> None:
     """Mehmet has returns on other orders; asked about his cancelled order, none is told."""
     mehmet = customer_id(private_store, 10045826, MEHMET)

@@ -236,3 +236,41 @@ def test_a_follow_up_of_the_policy_told_is_no_question_about_the_order(policy) -
     assert DOMAIN.action_names_or_texts[prediction.max_confidence_index] == (
         "action_answer_faq")
     assert prediction.events == []
+
+
+def test_a_named_order_with_words_of_another_of_its_tasks_is_that_task(policy) -> None:
+    refund = said("peki 10045830 nolu siparisin param nerde", "order_status",
+                  [order("10045830")])
+    assert predicted(policy, tracker(refund)) == "return_status_form"
+    can_i = said("10045828 nolu siparişimi iade edebilir miyim", "faq", [order("10045828")])
+    can_i.parse_data["response_selector"] = {
+        "faq": {"response": {"intent_response_key": "faq/return_policy"}}}
+    assert predicted(policy, tracker(can_i)) == "return_form"
+    misread = said("iyi akşamlar 10045828 siparişimi iade edebilir miyim", "return_status",
+                   [order("10045828")])
+    assert predicted(policy, tracker(misread)) == "return_form"
+    # A fact of the policy is answered as one; where the parcel is stays the look-up.
+    fact = said("10045824 iade kargosu ücretli mi", "faq", [order("10045824")])
+    fact.parse_data["response_selector"] = can_i.parse_data["response_selector"]
+    assert predicted(policy, tracker(fact)) != "return_form"
+    assert predicted(policy, tracker(said("10045822 nerede", "order_status",
+                                          [order("10045822")]))) is None
+
+
+def test_a_number_that_is_not_the_one_asked_goes_to_the_form(policy) -> None:
+    iban = in_form("return_status_form", "order_id",
+                   said("IBAN'a mı yatacak TR330006100519786457841326", "out_of_scope"))
+    prediction = policy.predict_action_probabilities(iban, DOMAIN)
+    assert DOMAIN.action_names_or_texts[prediction.max_confidence_index] == (
+        "return_status_form")
+    assert prediction.events == [SlotSet("order_id",
+                                         "IBAN'a mı yatacak TR330006100519786457841326")]
+
+
+def test_the_topic_of_a_refund_question_is_the_one_its_words_name(policy) -> None:
+    """"iade süresi ne kadar" after an order's status asks the return window (the selector
+    unsure between it and the refund's days): the policy answers it, no return look-up."""
+    window = said("iade süresi ne kadar", "faq")
+    window.parse_data["response_selector"] = {"faq": {"response": {
+        "intent_response_key": "faq/refund_time", "confidence": 0.76}}}
+    assert predicted(policy, verified_on("10045824", window)) is None
