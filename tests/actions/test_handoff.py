@@ -92,6 +92,10 @@ def test_sensitive_topics_get_their_own_acknowledgement() -> None:
     assert legal.responses == ["utter_apology_legal"]
     safety = run_action(ActionCalmApology(), make_tracker(text="şarj aleti patladı"))
     assert safety.responses == ["utter_apology_safety"]
+    privacy = run_action(ActionCalmApology(), make_tracker(text="kişisel verilerim sızdırılmış"))
+    assert privacy.responses == ["utter_apology_privacy"]
+    charge = run_action(ActionCalmApology(), make_tracker(text="fazla para çekilmiş"))
+    assert charge.responses == ["utter_apology_double_charge"]
 
 
 def test_waiting_shopper_hears_the_place_and_nothing_once_an_agent_has_it(private_store) -> None:

@@ -137,12 +137,21 @@ def test_after_the_handoff_the_bot_listens(policy) -> None:
 
 @pytest.mark.parametrize("text", ["kartımdan iki kere çekim yapılmış",
                                   "şarj aleti prizde alev aldı",
-                                  "tüketici hakem heyetine başvuracağım"])
+                                  "tüketici hakem heyetine başvuracağım",
+                                  "hesabımdan çifte ödeme alınmış",
+                                  "kvkk kapsamında verilerimi silin"])
 def test_sensitive_topics(policy, text: str) -> None:
     sensitive = tracker([(text, "complaint", "negative")])
     assert reason_set(policy, sensitive) == "sensitive"
     # A calm, specific acknowledgement comes before the queue message.
     assert predicted(policy, sensitive) == "action_calm_apology"
+
+
+@pytest.mark.parametrize("text", ["orada canlı biri var mı, bota yazmak istemiyorum",
+                                  "robotla konuşmak istemiyorum"])
+def test_refusing_the_assistant_asks_for_a_person(policy, text: str) -> None:
+    refusal = tracker([(text, "bot_challenge", "negative")])
+    assert reason_set(policy, refusal) == "asked_for_human"
 
 
 def test_confusion_is_neither_anger_nor_a_miss(policy) -> None:
