@@ -17,6 +17,8 @@ from bot.handoff.reasons import sensitive_kind
     ("kvkk kapsamında verilerimi silin", "privacy"),
     ("hesabımdan fazla para çekilmiş", "double_charge"),
     ("yanlış tutar çekmişsiniz", "double_charge"), ("cifte odeme alinmis", "double_charge"),
+    ("param çekildi ama sipariş yok", "double_charge"), ("polise şikayetçi olacağım", "legal"),
+    ("bu ürün tehlikeli", "safety"),
 ])
 def test_sensitive_topics_are_named(text: str, kind: str) -> None:
     assert sensitive_kind(text) == kind
@@ -24,7 +26,8 @@ def test_sensitive_topics_are_named(text: str, kind: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "acilen iade istiyorum", "başına bir şey gelmesin kargonun", "ekranda kırmızı ışık yanıyor",
-    "kulaklığın sesi kesik kesik geliyor", "bu ürüne bayıldım", "kargo ücreti fazla",
+    "kulaklığın sesi kesik kesik geliyor", "bu ürüne bayıldım", "lamba yanmadı",
+    "kargo ücreti fazla",
     "sosyal medyada indirim gördüm", "hesabımı nasıl silerim",
 ])
 def test_ordinary_messages_are_not_sensitive(text: str) -> None:
