@@ -103,9 +103,13 @@ def _enqueue(session: Session, ticket_fields: Dict[str, Any], now: datetime,
     return ticket, place, queue.expected_wait(session, place, now)
 
 
-def _waiting(session: Session, conversation_id: str, callback: str | None
-             ) -> queue.TicketView | None:
-    """The open ticket with any call-back contact kept on it, and its current place."""
+def _waiting(session: Session, conversation_id: str, callback: str | None,
+             reason: str | None) -> queue.TicketView | None:
+    """The open ticket with any call-back contact kept on it, raised to the handoff's
+    reason when that became more urgent while waiting (a sensitive matter), and its current
+    place."""
+    if reason is not None:
+        queue.raise_priority(session, conversation_id, reason)
     ticket = queue.open_ticket_of(session, conversation_id)
     if ticket is not None and callback is not None:
         queue.leave_callback(session, conversation_id, callback)
@@ -176,7 +180,8 @@ class ActionWaitForAgent(Action):
         callback = _contact_in(tracker)
         try:
             with answered_if_down(dispatcher):
-                ticket = await own_database().run(_waiting, tracker.sender_id, callback)
+                ticket = await own_database().run(_waiting, tracker.sender_id, callback,
+                                                  tracker.get_slot("handoff_reason"))
                 place = (await own_database().run(queue.position, ticket)
                          if ticket is not None else 0)
                 policies = await shop().policies() if place and callback is None else None

@@ -179,8 +179,14 @@ class EscalationPolicy(Policy):
         latest_action = tracker.latest_action_name
         in_form = tracker.active_loop_name is not None
         if tracker.get_slot("handoff_active"):
-            # A person has the conversation: keep each message for them, then listen.
-            return self._predict(domain, WAIT if latest_action == ACTION_LISTEN_NAME
+            # A person has the conversation: keep each message for them, then listen. A
+            # sensitive matter raised while waiting ("... avukatıma gideceğim") is
+            # acknowledged first, as it would have been before the handoff, and the ticket
+            # waits with that reason's priority (`action_wait_for_agent` raises it).
+            if latest_action == ACTION_LISTEN_NAME and self._raises_sensitive(tracker):
+                return self._predict(domain, APOLOGY, HandoffReason.SENSITIVE.value,
+                                     in_form=in_form)
+            return self._predict(domain, WAIT if latest_action in (ACTION_LISTEN_NAME, APOLOGY)
                                  else ACTION_LISTEN_NAME, in_form=in_form)
         if latest_action == APOLOGY:
             return self._predict(domain, HANDOFF, in_form=in_form)
@@ -197,6 +203,14 @@ class EscalationPolicy(Policy):
             return self._predict(domain, HANDOFF, HandoffReason.VERIFICATION_FAILED.value,
                                  in_form=in_form)
         return self._prediction(self._default_predictions(domain))
+
+    @staticmethod
+    def _raises_sensitive(tracker: DialogueStateTracker) -> bool:
+        """The shopper's latest message (not one the console sent) names a sensitive topic."""
+        latest = tracker.latest_message
+        if latest is None or (latest.intent_name or "").startswith(EXTERNAL_PREFIX):
+            return False
+        return sensitive_kind(latest.text) is not None
 
     @staticmethod
     def _just_ran_an_order_action(tracker: DialogueStateTracker) -> bool:

@@ -111,6 +111,16 @@ def test_waiting_shopper_hears_the_place_and_nothing_once_an_agent_has_it(privat
     assert quiet.responses == []
 
 
+def test_a_sensitive_matter_while_waiting_raises_the_ticket(private_store) -> None:
+    _hours(private_store, ALWAYS)
+    run_action(ActionHandoff(), make_tracker(text="temsilci", intent="human_handoff"))
+    run_action(ActionWaitForAgent(), make_tracker(
+        text="avukatıma gideceğim", slots={"handoff_active": True, "handoff_reason": "sensitive"}))
+    with private_store.unit_of_work() as session:
+        ticket = session.execute(select(Ticket)).scalar_one()
+        assert (ticket.reason, ticket.priority) == ("sensitive", reasons.priority("sensitive"))
+
+
 def test_no_open_ticket_gives_the_conversation_back(private_store) -> None:
     run = run_action(ActionWaitForAgent(), make_tracker(text="?", slots={"handoff_active": True}))
     assert run.slots() == {"handoff_active": False, "handoff_reason": None}

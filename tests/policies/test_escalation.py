@@ -189,6 +189,15 @@ def test_while_an_agent_has_it_messages_wait_for_the_agent(policy) -> None:
     assert predicted(policy, done) == "action_listen"
 
 
+def test_a_sensitive_matter_while_waiting_is_acknowledged_then_kept(policy) -> None:
+    threat = ("hala bekliyorum, avukatıma gideceğim", "complaint", "angry")
+    waiting = tracker([threat], slots={"handoff_active": True})
+    assert predicted(policy, waiting) == "action_calm_apology"
+    acknowledged = tracker([threat], slots={"handoff_active": True},
+                           after=[ActionExecuted("action_calm_apology")])
+    assert predicted(policy, acknowledged) == "action_wait_for_agent"
+
+
 def test_abstains_otherwise(policy) -> None:
     assert predicted(policy, tracker([CALM])) is None
     assert predicted(policy, tracker([CALM], after=[ActionExecuted("order_form")])) is None
