@@ -23,13 +23,12 @@ from actions.common import (
 )
 from actions.satisfaction import HUMAN_TASK, ask_csat
 from bot.handoff import queue
-from bot.handoff.reasons import HandoffReason
-from bot.nlu.sentiment import is_threat
+from bot.handoff.reasons import HandoffReason, sensitive_kind
 from bot.shop.types import ShopPolicies
 from bot.text.contacts import parse_contact, parse_order_number
 from bot.text.formatting import weekday_time
 from bot.text.masking import mask_text
-from bot.text.vocabulary import first_match, mentions, shopping_words
+from bot.text.vocabulary import first_match
 
 logger = logging.getLogger(__name__)
 # Actions worth telling the agent about: what the bot already tried.
@@ -75,13 +74,10 @@ def next_opening(policies: ShopPolicies, local_now: datetime) -> datetime | None
 
 
 def apology_kind(tracker: Tracker) -> str:
-    """What the apology names: a legal threat, a safety matter, or the problem described."""
+    """What the apology names: the sensitive topic (safety, legal, personal data, a double
+    charge), else the problem described."""
     text = tracker.latest_message.get("text") or ""
-    if is_threat(text):
-        return "legal"
-    if mentions(text, shopping_words()["safety"]):
-        return "safety"
-    return first_match(text, "complaint_types") or "generic"
+    return sensitive_kind(text) or first_match(text, "complaint_types") or "generic"
 
 
 class ActionCalmApology(Action):
@@ -107,9 +103,13 @@ def _enqueue(session: Session, ticket_fields: Dict[str, Any], now: datetime,
     return ticket, place, queue.expected_wait(session, place, now)
 
 
-def _waiting(session: Session, conversation_id: str, callback: str | None
-             ) -> queue.TicketView | None:
-    """The open ticket with any call-back contact kept on it, and its current place."""
+def _waiting(session: Session, conversation_id: str, callback: str | None,
+             reason: str | None) -> queue.TicketView | None:
+    """The open ticket with any call-back contact kept on it, raised to the handoff's
+    reason when that became more urgent while waiting (a sensitive matter), and its current
+    place."""
+    if reason is not None:
+        queue.raise_priority(session, conversation_id, reason)
     ticket = queue.open_ticket_of(session, conversation_id)
     if ticket is not None and callback is not None:
         queue.leave_callback(session, conversation_id, callback)
@@ -180,7 +180,8 @@ class ActionWaitForAgent(Action):
         callback = _contact_in(tracker)
         try:
             with answered_if_down(dispatcher):
-                ticket = await own_database().run(_waiting, tracker.sender_id, callback)
+                ticket = await own_database().run(_waiting, tracker.sender_id, callback,
+                                                  tracker.get_slot("handoff_reason"))
                 place = (await own_database().run(queue.position, ticket)
                          if ticket is not None else 0)
                 policies = await shop().policies() if place and callback is None else None

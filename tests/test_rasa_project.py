@@ -77,7 +77,7 @@ def test_every_family_of_responses_is_complete() -> None:
     kinds = list(words["complaint_types"])
     names = set(DOMAIN["responses"])
     assert {f"utter_complaint_{k}" for k in [*kinds, "other"]} <= names
-    assert {f"utter_apology_{k}" for k in [*kinds, "generic", "legal", "safety"]} <= names
+    assert {f"utter_apology_{k}" for k in [*kinds, *words["sensitive"], "generic"]} <= names
     assert {f"utter_fact_{topic}_{fact}" for topic, facts in words["faq_facts"].items()
             for fact in facts} <= names
     assert {f"utter_not_offered_{key}" for key in words["not_offered"]} <= names

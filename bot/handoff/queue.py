@@ -198,6 +198,19 @@ def transfer(session: Session, ticket_id: int, from_agent: int, to_agent: int) -
     return result.rowcount == 1
 
 
+def raise_priority(session: Session, conversation_id: str, reason: str) -> bool:
+    """Give the open ticket a more urgent reason ("sensitive" for a legal threat written while
+    waiting), as a second request would; a less urgent one changes nothing."""
+    result = session.execute(
+        update(Ticket)
+        .where(Ticket.conversation_id == conversation_id, Ticket.status.in_(OPEN),
+               Ticket.priority < reasons.priority(reason))
+        .values(priority=reasons.priority(reason), reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount > 0
+
+
 def leave_callback(session: Session, conversation_id: str, contact: str) -> bool:
     """Keep the shopper's e-mail or phone on their open ticket for a call back."""
     result = session.execute(

@@ -1,6 +1,7 @@
 """The one registry of handoff reasons: their names here, their priority in the queue and
 their Turkish label in ``data/reasons.yml`` (a shop may reorder priorities). The escalation
-policy, the queue, the console and the report all read it."""
+policy, the queue, the console and the report all read it; and which sensitive topic a
+message raises, the reason both the policy and the acknowledgement read."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from pathlib import Path
 from typing import Dict
 
 import yaml
+
+from bot.nlu.sentiment import is_threat
+from bot.text.vocabulary import first_match
 
 REASONS_FILE = Path(__file__).parent / "data" / "reasons.yml"
 
@@ -50,3 +54,17 @@ def priority(reason: str) -> int:
 
 def labels() -> Dict[str, str]:
     return {name: info.label for name, info in registry().items()}
+
+
+def sensitive_kind(text: str | None) -> str | None:
+    """The sensitive topic a message raises (`sensitive` in the words, then the sentiment
+    model's legal threats, then a charge taken twice or wrongly), if any: it is handed to
+    people after the acknowledgement of its kind."""
+    if not text:
+        return None
+    kind = first_match(text, "sensitive")
+    if kind is None and is_threat(text):
+        kind = "legal"
+    if kind is None and first_match(text, "complaint_types") == "double_charge":
+        kind = "double_charge"
+    return kind

@@ -5,7 +5,8 @@ either abstains or predicts, with a priority above the rules:
 
 - the shopper asks for a human: hand off, in any state;
 - an angry message: first a calm, specific apology (`action_calm_apology`), then hand off;
-- sensitive topics (legal threats, double charges, safety): the same acknowledgement first;
+- sensitive topics (safety, legal threats, personal data, double charges): an acknowledgement
+  of the kind first;
 - frustration building: negative turns in the recent window, misunderstood messages in a
   row, the same question asked again and again, or a locked ownership check.
 
@@ -13,7 +14,7 @@ Sentiment is read in context (:func:`sentiment_label`): confusion is not anger.
 
 While an agent owns the conversation (`handoff_active`), every message goes to
 `action_wait_for_agent`, which keeps it for the agent. Thresholds are in `config.yml`;
-the words that mark sensitive topics are data (`bot/store/data/shopping_words.yml`,
+the words that mark sensitive topics are data (`bot/text/data/shopping_words.yml`,
 `bot/nlu/data/sentiment_words.yml`).
 """
 
@@ -31,10 +32,10 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.dialogue.names import EXTERNAL_PREFIX, MISSED_INTENTS
-from bot.handoff.reasons import HandoffReason
+from bot.handoff.reasons import HandoffReason, sensitive_kind
 from bot.nlu.sentiment import SHOUT_MIN_LETTERS, is_profane, is_threat, lexicon
 from bot.policies.dialogue import csat_just_asked, is_rating
-from bot.text.vocabulary import first_match, is_confused, is_irony, mentions, shopping_words
+from bot.text.vocabulary import is_confused, is_irony, mentions, shopping_words
 
 HANDOFF = "action_handoff"
 APOLOGY = "action_calm_apology"
@@ -109,11 +110,6 @@ def _question(event: UserUttered) -> tuple[str | None, tuple[str, ...]]:
     return topic or event.intent_name, tuple(values)
 
 
-def _is_sensitive(text: str) -> bool:
-    return (is_threat(text) or first_match(text, "complaint_types") == "double_charge"
-            or mentions(text, shopping_words()["safety"]))
-
-
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
@@ -143,12 +139,14 @@ class EscalationPolicy(Policy):
             return None  # the latest "message" came from the console, not the shopper
         latest = turns[-1]
         intent = latest.intent_name
-        if intent == "human_handoff" or (intent in ("inform", *MISSES) and mentions(
-                latest.text or "", shopping_words()["ask_for_human"])):
+        text = latest.text or ""
+        if intent == "human_handoff" or mentions(text, shopping_words()["refuse_bot"]) or (
+                intent in ("inform", *MISSES) and mentions(text,
+                                                           shopping_words()["ask_for_human"])):
             return HandoffReason.ASKED_FOR_HUMAN.value
         if is_rating(latest) and csat_just_asked(tracker):
             return None  # "puan vermek istemiyorum" declines a question; it is not anger
-        if _is_sensitive(latest.text or ""):
+        if sensitive_kind(text):
             return HandoffReason.SENSITIVE.value
         if sentiment_label(latest) == "angry":
             return HandoffReason.ANGRY.value
@@ -181,8 +179,14 @@ class EscalationPolicy(Policy):
         latest_action = tracker.latest_action_name
         in_form = tracker.active_loop_name is not None
         if tracker.get_slot("handoff_active"):
-            # A person has the conversation: keep each message for them, then listen.
-            return self._predict(domain, WAIT if latest_action == ACTION_LISTEN_NAME
+            # A person has the conversation: keep each message for them, then listen. A
+            # sensitive matter raised while waiting ("... avukatıma gideceğim") is
+            # acknowledged first, as it would have been before the handoff, and the ticket
+            # waits with that reason's priority (`action_wait_for_agent` raises it).
+            if latest_action == ACTION_LISTEN_NAME and self._raises_sensitive(tracker):
+                return self._predict(domain, APOLOGY, HandoffReason.SENSITIVE.value,
+                                     in_form=in_form)
+            return self._predict(domain, WAIT if latest_action in (ACTION_LISTEN_NAME, APOLOGY)
                                  else ACTION_LISTEN_NAME, in_form=in_form)
         if latest_action == APOLOGY:
             return self._predict(domain, HANDOFF, in_form=in_form)
@@ -199,6 +203,14 @@ class EscalationPolicy(Policy):
             return self._predict(domain, HANDOFF, HandoffReason.VERIFICATION_FAILED.value,
                                  in_form=in_form)
         return self._prediction(self._default_predictions(domain))
+
+    @staticmethod
+    def _raises_sensitive(tracker: DialogueStateTracker) -> bool:
+        """The shopper's latest message (not one the console sent) names a sensitive topic."""
+        latest = tracker.latest_message
+        if latest is None or (latest.intent_name or "").startswith(EXTERNAL_PREFIX):
+            return False
+        return sensitive_kind(latest.text) is not None
 
     @staticmethod
     def _just_ran_an_order_action(tracker: DialogueStateTracker) -> bool:

@@ -92,6 +92,10 @@ def test_sensitive_topics_get_their_own_acknowledgement() -> None:
     assert legal.responses == ["utter_apology_legal"]
     safety = run_action(ActionCalmApology(), make_tracker(text="şarj aleti patladı"))
     assert safety.responses == ["utter_apology_safety"]
+    privacy = run_action(ActionCalmApology(), make_tracker(text="kişisel verilerim sızdırılmış"))
+    assert privacy.responses == ["utter_apology_privacy"]
+    charge = run_action(ActionCalmApology(), make_tracker(text="fazla para çekilmiş"))
+    assert charge.responses == ["utter_apology_double_charge"]
 
 
 def test_waiting_shopper_hears_the_place_and_nothing_once_an_agent_has_it(private_store) -> None:
@@ -105,6 +109,16 @@ def test_waiting_shopper_hears_the_place_and_nothing_once_an_agent_has_it(privat
     quiet = run_action(ActionWaitForAgent(), make_tracker(text="merhaba?",
                                                           slots={"handoff_active": True}))
     assert quiet.responses == []
+
+
+def test_a_sensitive_matter_while_waiting_raises_the_ticket(private_store) -> None:
+    _hours(private_store, ALWAYS)
+    run_action(ActionHandoff(), make_tracker(text="temsilci", intent="human_handoff"))
+    run_action(ActionWaitForAgent(), make_tracker(
+        text="avukatıma gideceğim", slots={"handoff_active": True, "handoff_reason": "sensitive"}))
+    with private_store.unit_of_work() as session:
+        ticket = session.execute(select(Ticket)).scalar_one()
+        assert (ticket.reason, ticket.priority) == ("sensitive", reasons.priority("sensitive"))
 
 
 def test_no_open_ticket_gives_the_conversation_back(private_store) -> None:

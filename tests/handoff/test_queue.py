@@ -47,6 +47,16 @@ def test_one_open_ticket_per_conversation(desk: Database) -> None:
     assert again.sentiment_trail == ("neutral", "angry")
 
 
+def test_a_more_urgent_reason_raises_the_open_ticket_only(desk: Database) -> None:
+    with desk.unit_of_work() as session:
+        first, _ = _open(session, "c1")
+        assert queue.raise_priority(session, "c1", "sensitive")
+        assert not queue.raise_priority(session, "c1", "asked_for_human")
+        raised = queue.open_ticket_of(session, "c1")
+    assert raised is not None and raised.id == first.id and raised.reason == "sensitive"
+    assert raised.priority == reasons.priority("sensitive") > first.priority
+
+
 def test_order_and_positions(desk: Database) -> None:
     with desk.unit_of_work() as session:
         calm, _ = _open(session, "calm", minutes=0)

@@ -137,12 +137,21 @@ def test_after_the_handoff_the_bot_listens(policy) -> None:
 
 @pytest.mark.parametrize("text", ["kartımdan iki kere çekim yapılmış",
                                   "şarj aleti prizde alev aldı",
-                                  "tüketici hakem heyetine başvuracağım"])
+                                  "tüketici hakem heyetine başvuracağım",
+                                  "hesabımdan çifte ödeme alınmış",
+                                  "kvkk kapsamında verilerimi silin"])
 def test_sensitive_topics(policy, text: str) -> None:
     sensitive = tracker([(text, "complaint", "negative")])
     assert reason_set(policy, sensitive) == "sensitive"
     # A calm, specific acknowledgement comes before the queue message.
     assert predicted(policy, sensitive) == "action_calm_apology"
+
+
+@pytest.mark.parametrize("text", ["orada canlı biri var mı, bota yazmak istemiyorum",
+                                  "robotla konuşmak istemiyorum"])
+def test_refusing_the_assistant_asks_for_a_person(policy, text: str) -> None:
+    refusal = tracker([(text, "bot_challenge", "negative")])
+    assert reason_set(policy, refusal) == "asked_for_human"
 
 
 def test_confusion_is_neither_anger_nor_a_miss(policy) -> None:
@@ -178,6 +187,15 @@ def test_while_an_agent_has_it_messages_wait_for_the_agent(policy) -> None:
     done = tracker([("merhaba?", "greet", "neutral")], slots={"handoff_active": True},
                    after=[ActionExecuted("action_wait_for_agent")])
     assert predicted(policy, done) == "action_listen"
+
+
+def test_a_sensitive_matter_while_waiting_is_acknowledged_then_kept(policy) -> None:
+    threat = ("hala bekliyorum, avukatıma gideceğim", "complaint", "angry")
+    waiting = tracker([threat], slots={"handoff_active": True})
+    assert predicted(policy, waiting) == "action_calm_apology"
+    acknowledged = tracker([threat], slots={"handoff_active": True},
+                           after=[ActionExecuted("action_calm_apology")])
+    assert predicted(policy, acknowledged) == "action_wait_for_agent"
 
 
 def test_abstains_otherwise(policy) -> None:
