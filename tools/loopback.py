@@ -38,7 +38,7 @@ def seed_store(url: str) -> None:
     tz = get_settings().timezone
     seed_demo(store, datetime.now(tz).date(), tz)
     with store.unit_of_work() as session:
-        write_policies(session, {"support_open": {d: "00:00-23:59" for d in range(1, 8)}})
+        write_policies(session, {"support_open": {d: "00:00-24:00" for d in range(1, 8)}})
     store.dispose()
 
 

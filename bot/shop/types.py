@@ -216,12 +216,16 @@ class ShopPolicies:
     coupon_limit: str
 
     def opening_hours(self, weekday: int) -> Tuple[time, time] | None:
-        """Opening and closing time of the agent desk on an ISO weekday, None if closed."""
+        """Opening and closing time of the agent desk on an ISO weekday, None if closed.
+
+        "24:00" closes at the day's end: "00:00-24:00" every day is a desk open around the
+        clock, which "00:00-23:59" is not (it closes for a minute each night).
+        """
         span = self.support_open.get(weekday)
         if not span:
             return None
-        start, end = (time.fromisoformat(part.strip()) for part in span.split("-"))
-        return start, end
+        start, end = (part.strip() for part in span.split("-"))
+        return time.fromisoformat(start), time.max if end == "24:00" else time.fromisoformat(end)
 
     def is_support_open(self, local_now: datetime) -> bool:
         hours = self.opening_hours(local_now.isoweekday())

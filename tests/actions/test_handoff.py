@@ -14,7 +14,7 @@ from bot.settings import get_settings
 from bot.store.policies import write_policies
 from tests.actions.conftest import make_tracker, run_action
 
-ALWAYS = {"support_open": {day: "00:00-23:59" for day in range(1, 8)}}
+ALWAYS = {"support_open": {day: "00:00-24:00" for day in range(1, 8)}}
 NEVER = {"support_open": {}}
 
 
@@ -138,3 +138,19 @@ def test_after_the_agent_the_bot_asks_for_a_rating() -> None:
                                                                "csat_asked": True}))
     assert run.responses == ["utter_ask_csat_human"]
     assert run.slots()["csat_task"] == "human" and run.slots()["handoff_active"] is False
+
+
+def test_a_desk_open_until_24_00_is_open_in_the_last_minute_of_the_night(private_store) -> None:
+    import asyncio
+
+    from actions.common import get_shop
+
+    tz = get_settings().timezone
+    _hours(private_store, ALWAYS)
+    around_the_clock = asyncio.run(get_shop().policies())
+    _hours(private_store, {"support_open": {day: "00:00-23:59" for day in range(1, 8)}})
+    a_minute_short = asyncio.run(get_shop().policies())
+    last_minute = datetime(2026, 12, 3, 23, 59, 30, tzinfo=tz)
+    assert around_the_clock.is_support_open(last_minute)
+    assert not a_minute_short.is_support_open(last_minute)
+    assert around_the_clock.is_support_open(last_minute.replace(hour=0, minute=0, second=0))
